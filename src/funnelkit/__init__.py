@@ -1,0 +1,74 @@
+"""funnelkit: funnel rules you can trust.
+
+Prospects, leads, opportunities and clients are frozen values driven by lifecycles declared with
+python-statemachine. Every command returns a new object with one more event in its history, or
+raises a :class:`FunnelError` and changes nothing. funnelkit does no I/O: the caller passes time
+in as ``at=`` and stores what comes out.
+"""
+
+from funnelkit._boundary import dump, json_schema, load
+from funnelkit._client import Client
+from funnelkit._conversion import Conversion
+from funnelkit._diagram import mermaid
+from funnelkit._errors import (
+    CurrencyMismatch,
+    DefinitionError,
+    FunnelError,
+    InvalidInput,
+    Problem,
+    TransitionNotAllowed,
+)
+from funnelkit._events import Event
+from funnelkit._lead import Lead
+from funnelkit._lifecycles import (
+    ClientLifecycle,
+    ClientStatus,
+    LeadLifecycle,
+    LeadStatus,
+    ProspectLifecycle,
+    ProspectStatus,
+)
+from funnelkit._money import Money
+from funnelkit._opportunity import Opportunity
+from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
+from funnelkit._prospect import Prospect
+from funnelkit._replay import replay
+from funnelkit._values import Account, AccountKind, Channel, Contact, ContactRole, Touch, TouchKind
+
+__all__ = [
+    "DEFAULT_PIPELINE",
+    "Account",
+    "AccountKind",
+    "Channel",
+    "Client",
+    "ClientLifecycle",
+    "ClientStatus",
+    "Contact",
+    "ContactRole",
+    "Conversion",
+    "CurrencyMismatch",
+    "DefinitionError",
+    "Event",
+    "ForecastCategory",
+    "FunnelError",
+    "InvalidInput",
+    "Lead",
+    "LeadLifecycle",
+    "LeadStatus",
+    "Money",
+    "Opportunity",
+    "Pipeline",
+    "Problem",
+    "Prospect",
+    "ProspectLifecycle",
+    "ProspectStatus",
+    "Stage",
+    "Touch",
+    "TouchKind",
+    "TransitionNotAllowed",
+    "dump",
+    "json_schema",
+    "load",
+    "mermaid",
+    "replay",
+]

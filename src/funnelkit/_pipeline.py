@@ -1,0 +1,238 @@
+"""Opportunity pipelines defined as data and built into validated lifecycles."""
+
+from __future__ import annotations
+
+import enum
+import keyword
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+from statemachine import State, StateMachine
+
+from funnelkit._errors import DefinitionError
+from funnelkit._table import Guard, TransitionTable
+
+WON = "won"
+LOST = "lost"
+
+
+class ForecastCategory(str, enum.Enum):
+    """Where an opportunity's amount counts in a forecast."""
+
+    pipeline = "pipeline"
+    best_case = "best_case"
+    commit = "commit"
+    closed = "closed"
+    omitted = "omitted"
+
+
+@attrs.frozen
+class Stage:
+    """One stage of a pipeline: its id, its default win probability and its forecast category.
+
+    A probability of ``None`` means unknown, which is never the same as 0.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> from funnelkit import ForecastCategory, Stage
+        >>> Stage("proof", Decimal("0.6"), ForecastCategory.best_case).is_open
+        True
+    """
+
+    value: str
+    """The stage's id, the value of ``opportunity.status``."""
+    probability: Decimal | None
+    forecast_category: ForecastCategory
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the opportunity is still being worked (neither won nor lost)."""
+        return self.value not in (WON, LOST)
+
+    @property
+    def is_won(self) -> bool:
+        """Whether the stage is the pipeline's won stage."""
+        return self.value == WON
+
+
+WON_STAGE = Stage(WON, Decimal(1), ForecastCategory.closed)
+LOST_STAGE = Stage(LOST, Decimal(0), ForecastCategory.omitted)
+
+
+@attrs.frozen
+class Pipeline:
+    """An opportunity pipeline: ordered open stages and the moves allowed between them.
+
+    Every pipeline ends in two stages funnelkit adds, ``won`` (probability 1, closed) and ``lost``
+    (probability 0, omitted). Its lifecycle has the events ``advance`` (to the next stage),
+    ``move_back`` (to the previous one, if ``allow_back``), ``skip`` (``to=`` a later stage, if
+    ``allow_skip``), ``win`` (from the last open stage, or any if ``allow_skip``), ``lose`` (from
+    any open stage, with a reason) and ``reopen`` (from lost, to ``reopen_to``).
+
+    Example:
+        >>> from decimal import Decimal
+        >>> from funnelkit import ForecastCategory as F, Pipeline, Stage
+        >>> quick = Pipeline("quick", (Stage("talk", Decimal("0.2"), F.pipeline),
+        ...                            Stage("offer", Decimal("0.7"), F.commit)))
+        >>> quick.table.by_status["talk"]
+        ('advance', 'lose')
+        >>> Pipeline("broken", ())
+        Traceback (most recent call last):
+        ...
+        funnelkit._errors.DefinitionError: pipeline 'broken' is not a valid definition:
+          - it has no stages: give at least one open stage
+    """
+
+    name: str
+    stages: tuple[Stage, ...] = attrs.field(converter=tuple)
+    """The open stages, in the order an opportunity advances through them."""
+    allow_skip: bool = False
+    allow_back: bool = True
+    start: str | None = None
+    """The stage new opportunities start in; the first stage when ``None``."""
+    reopen_to: str | None = None
+    """The stage a reopened opportunity returns to; ``start`` when ``None``."""
+    lifecycle: type[StateMachine] = attrs.field(init=False, eq=False, repr=False)
+    table: TransitionTable = attrs.field(init=False, eq=False, repr=False)
+    by_value: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Check the definition, then build and derive its lifecycle."""
+        problems = _problems(self)
+        if problems:
+            raise DefinitionError(f"pipeline {self.name!r}", problems)
+        stages = {stage.value: stage for stage in (*self.stages, WON_STAGE, LOST_STAGE)}
+        object.__setattr__(self, "by_value", MappingProxyType(stages))
+        lifecycle = _build(self)
+        object.__setattr__(self, "lifecycle", lifecycle)
+        object.__setattr__(self, "table", TransitionTable.derive(lifecycle, _skip_guards(self)))
+
+    @property
+    def first(self) -> Stage:
+        """The stage new opportunities start in."""
+        return self.by_value[self.start or self.stages[0].value]
+
+
+def _problems(pipeline: Pipeline) -> list[str]:
+    if not pipeline.stages:
+        return ["it has no stages: give at least one open stage"]
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, stage in enumerate(pipeline.stages):
+        problems.extend(f"stage {index} ({stage.value!r}) {fault}" for fault in _stage_faults(stage, seen))
+        seen.add(stage.value)
+    for option in ("start", "reopen_to"):
+        value = getattr(pipeline, option)
+        if value is not None and value not in seen:
+            problems.append(f"{option} {value!r} is not one of its stages: {sorted(seen)}")
+    if not problems:
+        problems.extend(_unreachable(pipeline))
+    return problems
+
+
+def _stage_faults(stage: Stage, seen: set[str]) -> list[str]:
+    faults = []
+    if not isinstance(stage.value, str) or not stage.value.isidentifier() or keyword.iskeyword(stage.value):
+        faults.append("needs a lowercase identifier as its id, such as 'proof'")
+    elif stage.value in (WON, LOST):
+        faults.append("uses a reserved id: 'won' and 'lost' are added to every pipeline")
+    elif stage.value in seen:
+        faults.append("repeats an earlier stage's id")
+    probability = stage.probability
+    if probability is not None and not (isinstance(probability, Decimal) and 0 <= probability <= 1):
+        faults.append(f"has probability {probability!r}: give a Decimal in [0, 1], or None for unknown")
+    if not isinstance(stage.forecast_category, ForecastCategory):
+        faults.append(f"has forecast category {stage.forecast_category!r}: use a ForecastCategory")
+    return faults
+
+
+def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
+    """Each event's (source, target) moves, in declaration order."""
+    ids = [stage.value for stage in pipeline.stages]
+    last = len(ids) - 1
+    moves: dict[str, list[tuple[str, str]]] = {
+        "advance": list(zip(ids, ids[1:])),
+        "move_back": list(zip(ids[1:], ids)) if pipeline.allow_back else [],
+        "skip": [
+            (source, target)
+            for index, source in enumerate(ids)
+            for target in ids[index + 1 :]
+            if pipeline.allow_skip
+        ],
+        "win": [(source, WON) for source in (ids if pipeline.allow_skip else ids[last:])],
+        "lose": [(source, LOST) for source in ids],
+        "reopen": [(LOST, pipeline.reopen_to or pipeline.start or ids[0])],
+    }
+    return {event: pairs for event, pairs in moves.items() if pairs}
+
+
+def _unreachable(pipeline: Pipeline) -> list[str]:
+    edges = [pair for pairs in _moves(pipeline).values() for pair in pairs]
+    reached = {pipeline.start or pipeline.stages[0].value}
+    frontier = list(reached)
+    while frontier:
+        source = frontier.pop()
+        for edge_source, target in edges:
+            if edge_source == source and target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    return [
+        f"stage {stage.value!r} is unreachable from the start stage: allow moving back, "
+        "or start earlier"
+        for stage in pipeline.stages
+        if stage.value not in reached
+    ]
+
+
+def _build(pipeline: Pipeline) -> type[StateMachine]:
+    start = pipeline.first.value
+    states = {
+        stage.value: State(initial=stage.value == start)
+        for stage in pipeline.stages
+    }
+    states[WON] = State(final=True)
+    states[LOST] = State()
+    namespace: dict[str, Any] = dict(states)
+    for event, pairs in _moves(pipeline).items():
+        transitions = [
+            states[source].to(states[target], cond=f"to_{target}" if event == "skip" else None)
+            for source, target in pairs
+        ]
+        combined = transitions[0]
+        for transition in transitions[1:]:
+            combined |= transition
+        namespace[event] = combined
+    namespace["__doc__"] = f"The lifecycle of opportunities in the {pipeline.name!r} pipeline."
+    return type(_class_name(pipeline.name), (StateMachine,), namespace)
+
+
+def _class_name(name: str) -> str:
+    words = "".join(char if char.isalnum() else " " for char in name).split()
+    return "".join(word.capitalize() for word in words) + "Pipeline"
+
+
+def _skip_guards(pipeline: Pipeline) -> dict[str, Guard]:
+    return {
+        f"to_{stage.value}": Guard(
+            test=lambda _subject, payload, value=stage.value: payload.get("to") == value,
+            description=f"skip needs to={stage.value!r} to reach this stage",
+            reads_payload=True,
+        )
+        for stage in pipeline.stages
+    } if pipeline.allow_skip else {}
+
+
+DEFAULT_PIPELINE = Pipeline(
+    "default",
+    (
+        Stage("discovery", Decimal("0.10"), ForecastCategory.pipeline),
+        Stage("evaluation", Decimal("0.25"), ForecastCategory.pipeline),
+        Stage("trial", Decimal("0.40"), ForecastCategory.best_case),
+        Stage("proof", Decimal("0.60"), ForecastCategory.best_case),
+        Stage("negotiation", Decimal("0.80"), ForecastCategory.commit),
+    ),
+)
+"""The pipeline opportunities follow unless given another."""

@@ -1,0 +1,179 @@
+"""The value objects the funnel objects link to: accounts, contacts and touches."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+
+import attrs
+
+from funnelkit._errors import InvalidInput, Problem
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_text(kind: str, name: str, value: object) -> str:
+    """Return ``value`` if it is a non-blank string, else raise :class:`InvalidInput`."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(kind, [Problem((name,), "must be a non-blank string", value)])
+    return value
+
+
+def check_aware(kind: str, name: str, value: object) -> datetime:
+    """Return ``value`` if it is a timezone-aware datetime, else raise :class:`InvalidInput`."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidInput(
+            kind,
+            [Problem((name,), "must be a timezone-aware datetime, such as one in UTC", value)],
+        )
+    return value
+
+
+def _text(kind: str) -> object:
+    def validate(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+        check_text(kind, attribute.name, value)
+
+    return validate
+
+
+def _optional_text(kind: str) -> object:
+    def validate(_instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+        if value is not None:
+            check_text(kind, attribute.name, value)
+
+    return validate
+
+
+def _member_of(kind: str, enumeration: type[enum.Enum]) -> object:
+    def validate(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+        if not isinstance(value, enumeration):
+            allowed = ", ".join(repr(member.value) for member in enumeration)
+            raise InvalidInput(
+                kind, [Problem((attribute.name,), f"must be one of {allowed}", value)]
+            )
+
+    return validate
+
+
+class AccountKind(str, enum.Enum):
+    """Whether an account is a company (B2B) or a consumer (B2C)."""
+
+    company = "company"
+    consumer = "consumer"
+
+
+class ContactRole(str, enum.Enum):
+    """The part a contact plays in a purchase."""
+
+    decision_maker = "decision_maker"
+    economic_buyer = "economic_buyer"
+    champion = "champion"
+    influencer = "influencer"
+    user = "user"
+    gatekeeper = "gatekeeper"
+    other = "other"
+
+
+class Channel(str, enum.Enum):
+    """The medium a touch came through."""
+
+    search = "search"
+    display = "display"
+    social = "social"
+    email = "email"
+    webinar = "webinar"
+    tradeshow = "tradeshow"
+    content = "content"
+    referral = "referral"
+    direct = "direct"
+    sales = "sales"
+    """Outbound work by sales: a touch on this channel makes a sales-generated lead."""
+
+
+class TouchKind(str, enum.Enum):
+    """What happened in one interaction."""
+
+    impression = "impression"
+    click = "click"
+    visit = "visit"
+    email_open = "email_open"
+    download = "download"
+    form_submission = "form_submission"
+    subscription = "subscription"
+    webinar = "webinar"
+    meeting = "meeting"
+    demo_request = "demo_request"
+    contact_request = "contact_request"
+
+    @property
+    def is_hand_raise(self) -> bool:
+        """Whether the person asked to talk to sales, which lets a lead skip MQL."""
+        return self in (TouchKind.demo_request, TouchKind.contact_request)
+
+
+@attrs.frozen
+class Account:
+    """The company (B2B) or consumer (B2C) that makes the purchase.
+
+    Example:
+        >>> from funnelkit import Account, AccountKind
+        >>> Account("acme", "Acme Ltd", AccountKind.company, segment="mid-market", territory="EMEA")
+        Account(id='acme', name='Acme Ltd', kind=<AccountKind.company: 'company'>, ...)
+    """
+
+    id: str = attrs.field(validator=_text("Account"))
+    name: str = attrs.field(validator=_text("Account"))
+    kind: AccountKind = attrs.field(validator=_member_of("Account", AccountKind))
+    segment: str | None = attrs.field(default=None, validator=_optional_text("Account"))
+    """The market segment, such as ``"enterprise"``; ``None`` when not yet known."""
+    territory: str | None = attrs.field(default=None, validator=_optional_text("Account"))
+    """The part of the market allotted to a salesperson or team."""
+
+
+def _check_email(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value):
+        raise InvalidInput(
+            "Contact", [Problem(("email",), "must be an address like name@example.com", value)]
+        )
+
+
+@attrs.frozen
+class Contact:
+    """A person at an account.
+
+    Example:
+        >>> from funnelkit import Contact, ContactRole
+        >>> Contact("Ada Byron", "ada@acme.example", ContactRole.decision_maker).role.value
+        'decision_maker'
+    """
+
+    name: str = attrs.field(validator=_text("Contact"))
+    email: str = attrs.field(validator=_check_email)
+    role: ContactRole = attrs.field(
+        default=ContactRole.other, validator=_member_of("Contact", ContactRole)
+    )
+
+
+def _check_touch_time(_instance: object, _attribute: object, value: object) -> None:
+    check_aware("Touch", "at", value)
+
+
+@attrs.frozen
+class Touch:
+    """One interaction with a prospect or lead: where it came from and how it engaged.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from funnelkit import Channel, Touch, TouchKind
+        >>> touch = Touch(Channel.webinar, "spring-launch", TouchKind.demo_request,
+        ...               datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+        >>> touch.kind.is_hand_raise
+        True
+    """
+
+    channel: Channel = attrs.field(validator=_member_of("Touch", Channel))
+    campaign: str = attrs.field(validator=_text("Touch"))
+    kind: TouchKind = attrs.field(validator=_member_of("Touch", TouchKind))
+    at: datetime = attrs.field(validator=_check_touch_time)
+    """When it happened; timezone-aware."""
