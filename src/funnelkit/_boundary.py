@@ -193,10 +193,14 @@ def _build(kind: Any, parsed: Any, where: Location, problems: list[Problem]) -> 
     if kind is Event:
         return _build_event(parsed, where, problems)
     hints = typing.get_type_hints(kind)
-    values = {name: _build(hints[name], getattr(parsed, name), (*where, name), problems) for name in type(parsed).model_fields}
+    count = len(problems)
+    values = {
+        name: _build(hints[name], getattr(parsed, name), (*where, name), problems)
+        for name in type(parsed).model_fields
+    }
     if isinstance(values.get("pipeline"), Pipeline):
         _resolve_stage(values, where, problems)
-    if problems:
+    if len(problems) > count:
         return None
     return _construct(kind, values, where, problems)
 
@@ -208,12 +212,20 @@ def _domain_of(parsed: pydantic.BaseModel) -> Any:  # noqa: ANN401
 
 def _construct(kind: Any, values: dict[str, Any], where: Location, problems: list[Problem]) -> Any:  # noqa: ANN401
     try:
+        if kind is Pipeline:
+            return _pipeline(**values)
         return kind(**values)
     except InvalidInput as error:
         problems.extend(Problem((*where, *p.location), p.message, p.input) for p in error.problems)
     except DefinitionError as error:
         problems.extend(Problem(where, message) for message in error.problems)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _pipeline(**definition: Any) -> Pipeline:  # noqa: ANN401
+    # building a pipeline builds and checks its lifecycle class, so a stored one is built once
+    return Pipeline(**definition)
 
 
 def _resolve_stage(values: dict[str, Any], where: Location, problems: list[Problem]) -> None:

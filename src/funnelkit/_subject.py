@@ -213,10 +213,15 @@ def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class or a union of classe
 
 
 def command_arguments(cls: type[Subject]) -> Mapping[str, frozenset[str]]:
-    """Map each event of ``cls``'s lifecycle to the keyword arguments of its command method."""
+    """Map each command of ``cls`` to the keyword arguments of its method.
+
+    The commands are the events of the payload declarations, which cover every lifecycle the
+    class can have (a custom pipeline may add ``skip``).
+    """
     commands: dict[str, frozenset[str]] = {}
-    for event in cls.lifecycle.events:
-        method: Callable[..., object] = getattr(cls, event.id)
-        parameters = inspect.signature(method).parameters
-        commands[event.id] = frozenset(name for name in parameters if name not in ("self", "at"))
+    for command in cls._payloads:
+        if command != CREATE:
+            method: Callable[..., object] = getattr(cls, command)
+            parameters = inspect.signature(method).parameters
+            commands[command] = frozenset(name for name in parameters if name not in ("self", "at"))
     return MappingProxyType(commands)

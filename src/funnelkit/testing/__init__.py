@@ -1,0 +1,88 @@
+"""Test support for code built on funnelkit: Hypothesis strategies and a stateful test base.
+
+Install with the ``testing`` extra (``pip install funnelkit[testing]``). Importing Hypothesis also
+registers strategies for the funnel types through Hypothesis' entry point, so
+``st.from_type(funnelkit.Lead)`` works.
+
+Example:
+    >>> from hypothesis import given
+    >>> import funnelkit as fk
+    >>> from funnelkit.testing import leads
+    >>> @given(leads(status=fk.LeadStatus.sales_qualified))
+    ... def test_qualified_leads_can_convert(lead):
+    ...     assert "convert" in lead.allowed_events()
+    >>> test_qualified_leads_can_convert()
+"""
+
+from funnelkit.testing._machine import (
+    ClientMachine,
+    LeadMachine,
+    LifecycleMachine,
+    OpportunityMachine,
+    ProspectMachine,
+    check_invariants,
+    pipeline_machine,
+    raised,
+)
+from funnelkit.testing._strategies import (
+    accounts,
+    arguments,
+    clients,
+    contacts,
+    ids,
+    leads,
+    money,
+    opportunities,
+    pipelines,
+    prospects,
+    reasons,
+    stages,
+    times,
+    touches,
+)
+
+__all__ = [
+    "ClientMachine",
+    "LeadMachine",
+    "LifecycleMachine",
+    "OpportunityMachine",
+    "ProspectMachine",
+    "accounts",
+    "arguments",
+    "check_invariants",
+    "clients",
+    "contacts",
+    "ids",
+    "leads",
+    "money",
+    "opportunities",
+    "pipeline_machine",
+    "pipelines",
+    "prospects",
+    "raised",
+    "reasons",
+    "stages",
+    "times",
+    "touches",
+]
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register a strategy for every funnelkit type; Hypothesis calls this through its entry point."""
+    from hypothesis import strategies as st
+
+    from funnelkit import Account, Client, Contact, Lead, Money, Opportunity, Pipeline, Prospect, Touch
+
+    registered: dict[type[object], st.SearchStrategy[object]] = {
+        Prospect: prospects(),
+        Lead: leads(),
+        Opportunity: opportunities(),
+        Client: clients(),
+        Account: accounts(),
+        Contact: contacts(),
+        Touch: touches(),
+        Money: money(),
+        Pipeline: pipelines(),
+    }
+    for kind, strategy in registered.items():
+        st.register_type_strategy(kind, strategy)

@@ -1,0 +1,268 @@
+"""Hypothesis strategies for funnelkit's values and funnel objects, valid by construction."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import keyword
+import string
+from collections import deque
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from hypothesis import strategies as st
+
+from funnelkit._client import Client
+from funnelkit._conversion import Conversion
+from funnelkit._lead import Lead
+from funnelkit._lifecycles import ClientStatus, LeadStatus, ProspectStatus
+from funnelkit._money import Money
+from funnelkit._opportunity import Opportunity
+from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
+from funnelkit._prospect import Prospect
+from funnelkit._subject import Subject
+from funnelkit._table import TransitionTable
+from funnelkit._values import Account, AccountKind, Channel, Contact, ContactRole, Touch, TouchKind
+
+TSubject = TypeVar("TSubject", bound=Subject)
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_ZONE = st.sampled_from(
+    (timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5)))
+)
+_WORDS = st.text(string.ascii_letters + string.digits + " -", min_size=1, max_size=20).filter(str.strip)
+
+
+@functools.cache
+def ids(prefix: str = "") -> st.SearchStrategy[str]:
+    """Non-blank ids, such as ``"L-3f9"``."""
+    return st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8).map(
+        lambda s: f"{prefix}{s}"
+    )
+
+
+@functools.cache
+def reasons() -> st.SearchStrategy[str]:
+    """Non-blank reasons, such as a lost or disqualified reason."""
+    return st.sampled_from(["no budget", "competitor", "no decision", "timing", "junk"]) | _WORDS
+
+
+_DELTAS = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=30))
+
+
+def times(after: datetime = START) -> st.SearchStrategy[datetime]:
+    """Timezone-aware datetimes not earlier than ``after``, in a few time zones."""
+    return st.builds(lambda delta, zone: (after + delta).astimezone(zone), _DELTAS, _ZONE)
+
+
+def _draw_time(draw: st.DrawFn, after: datetime) -> datetime:
+    return (after + draw(_DELTAS)).astimezone(draw(_ZONE))
+
+
+@functools.cache
+def money(currency: str | None = None) -> st.SearchStrategy[Money]:
+    """Exact amounts with two decimal places, in ``currency`` or one of a few currencies."""
+    currencies = st.just(currency) if currency else st.sampled_from(["EUR", "USD", "GBP"])
+    amounts = st.integers(min_value=0, max_value=10**9).map(lambda cents: Decimal(cents).scaleb(-2))
+    return st.builds(Money, amounts, currencies)
+
+
+def accounts() -> st.SearchStrategy[Account]:
+    """Accounts of both kinds, with or without segment and territory."""
+    optional = st.none() | st.sampled_from(["smb", "mid-market", "enterprise", "EMEA", "AMER"])
+    return st.builds(Account, ids("A-"), _WORDS, st.sampled_from(AccountKind), optional, optional)
+
+
+def contacts() -> st.SearchStrategy[Contact]:
+    """Contacts with plausible emails and any role."""
+    emails = st.builds("{}@{}.example".format, ids(), ids())
+    return st.builds(Contact, _WORDS, emails, st.sampled_from(ContactRole))
+
+
+def touches(at: st.SearchStrategy[datetime] | None = None) -> st.SearchStrategy[Touch]:
+    """Touches on any channel, of any kind."""
+    return st.builds(
+        Touch, _CHANNELS, _WORDS, _TOUCH_KINDS, at if at is not None else times()
+    )
+
+
+def stages() -> st.SearchStrategy[Stage]:
+    """Open stages with a probability in [0, 1] (or unknown) and any forecast category."""
+    probabilities = st.none() | st.integers(0, 100).map(lambda p: Decimal(p) / 100)
+    names = st.text(string.ascii_lowercase, min_size=1, max_size=10).filter(
+        lambda name: name not in ("won", "lost") and not keyword.iskeyword(name)
+    )
+    return st.builds(Stage, names, probabilities, st.sampled_from(ForecastCategory))
+
+
+
+
+
+@st.composite
+def pipelines(draw: st.DrawFn) -> Pipeline:
+    """Valid custom pipelines: unique open stages and any skip and back options."""
+    open_stages = draw(st.lists(stages(), min_size=1, max_size=6, unique_by=lambda stage: stage.value))
+    allow_back = draw(st.booleans())
+    names = [stage.value for stage in open_stages]
+    # a start past the first stage leaves earlier stages unreachable unless moving back is allowed
+    start = draw(st.sampled_from(names)) if allow_back else names[0]
+    return Pipeline(
+        draw(_WORDS),
+        tuple(open_stages),
+        allow_skip=draw(st.booleans()),
+        allow_back=allow_back,
+        start=draw(st.sampled_from([None, start])),
+        reopen_to=draw(st.none() | st.sampled_from(names)),
+    )
+
+
+@st.composite
+def arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetime) -> dict[str, Any]:
+    """Arguments for ``subject``'s ``command``, drawn so a valid command is accepted."""
+    return _draw_arguments(draw, subject, command, at)
+
+
+def _draw_arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in sorted(subject._commands[command]):  # noqa: SLF001
+        if name == "touch":
+            values[name] = Touch(draw(_CHANNELS), draw(_WORDS), draw(_TOUCH_KINDS), at)
+        elif name == "amount":
+            values[name] = draw(money(_currency(subject)))
+        elif name == "to":
+            values[name] = draw(st.sampled_from([stage.value for stage in _pipeline(subject).stages]))
+        elif name == "reason":
+            values[name] = draw(reasons())
+        elif name.endswith("_id"):
+            values[name] = draw(ids(f"{name[0].upper()}-"))
+    return values
+
+
+_CHANNELS = st.sampled_from(Channel)
+_TOUCH_KINDS = st.sampled_from(TouchKind)
+
+
+def _currency(subject: Subject) -> str | None:
+    amount = getattr(subject, "amount", None)
+    return amount.currency if isinstance(amount, Money) else None
+
+
+def _pipeline(subject: Subject) -> Pipeline:
+    return getattr(subject, "pipeline", DEFAULT_PIPELINE)
+
+
+def _reachable(table: TransitionTable) -> dict[str, set[str]]:
+    """For each status, the statuses some sequence of events can lead to, guards ignored."""
+    edges: dict[str, set[str]] = {status: set() for status in table.statuses}
+    for (source, _event), routes in table.routes.items():
+        edges[source].update(route.target for route in routes)
+    reach: dict[str, set[str]] = {}
+    for status in table.statuses:
+        seen, queue = {status}, deque([status])
+        while queue:
+            for target in edges[queue.popleft()] - seen:
+                seen.add(target)
+                queue.append(target)
+        reach[status] = seen
+    return reach
+
+
+def _step(draw: st.DrawFn, subject: TSubject, event: str) -> TSubject:
+    at = _draw_time(draw, subject.last_at)
+    result = subject.send(event, at=at, **_draw_arguments(draw, subject, event, at))
+    return result.source if isinstance(result, Conversion) else result  # type: ignore[no-any-return]
+
+
+def _walk(draw: st.DrawFn, subject: TSubject, status: enum.Enum | str | None) -> TSubject:
+    """Take random allowed steps that keep ``status`` reachable, then the shortest way there."""
+    table = subject._table  # noqa: SLF001
+    reach = _reachable(table)
+    goal = status.value if isinstance(status, enum.Enum) else status
+    for _ in range(draw(st.integers(0, 12))):
+        here = subject.status.value
+        options = [
+            event
+            for event in subject.allowed_events()
+            if event != "skip"
+            and (goal is None or goal in reach[table.target(here, event, subject, {}) or here])
+        ]
+        if not options:
+            break
+        subject = _step(draw, subject, draw(st.sampled_from(options)))
+    for event in _shortest(subject, goal):
+        subject = _step(draw, subject, event)
+    return subject
+
+
+def _shortest(subject: Subject, goal: str | None) -> list[str]:
+    table = subject._table  # noqa: SLF001
+    start = subject.status.value
+    paths: dict[str, list[str]] = {start: []}
+    queue = deque([start])
+    while queue and goal not in paths:
+        here = queue.popleft()
+        for event in table.by_status[here]:
+            target = None if event == "skip" else table.target(here, event, subject, {})
+            if target is not None and target not in paths:
+                paths[target] = [*paths[here], event]
+                queue.append(target)
+    return paths.get(goal, []) if goal is not None else []
+
+
+@st.composite
+def prospects(draw: st.DrawFn, status: ProspectStatus | None = None) -> Prospect:
+    """Prospects with a consistent history, in ``status`` if given, else any status."""
+    prospect = Prospect.create(
+        draw(ids("P-")),
+        account=draw(accounts()),
+        contact=draw(contacts()),
+        at=draw(times()),
+        campaign=draw(st.none() | _WORDS),
+    )
+    return _walk(draw, prospect, status)
+
+
+@st.composite
+def leads(draw: st.DrawFn, status: LeadStatus | None = None) -> Lead:
+    """Leads with a consistent history, in ``status`` if given, else any status."""
+    at = draw(times())
+    lead = Lead.create(
+        draw(ids("L-")),
+        account=draw(accounts()),
+        contact=draw(contacts()),
+        source=draw(touches(st.just(at))),
+        at=at,
+        prospect_id=draw(st.none() | ids("P-")),
+    )
+    return _walk(draw, lead, status)
+
+
+@st.composite
+def opportunities(
+    draw: st.DrawFn, status: str | None = None, pipeline: Pipeline | None = None
+) -> Opportunity:
+    """Opportunities with a consistent history in ``pipeline`` (default: the default one).
+
+    ``status`` is a stage id of the pipeline, such as ``"proof"`` or ``"won"``.
+    """
+    chosen = pipeline if pipeline is not None else DEFAULT_PIPELINE
+    opportunity = Opportunity.create(
+        draw(ids("O-")),
+        account=draw(accounts()),
+        at=draw(times()),
+        contact=draw(st.none() | contacts()),
+        lead_id=draw(st.none() | ids("L-")),
+        amount=draw(st.none() | money()),
+        pipeline=chosen,
+    )
+    return _walk(draw, opportunity, status)
+
+
+@st.composite
+def clients(draw: st.DrawFn, status: ClientStatus | None = None) -> Client:
+    """Clients with a consistent history, in ``status`` if given, else any status."""
+    client = Client.create(
+        draw(ids("C-")), account=draw(accounts()), opportunity_id=draw(ids("O-")), at=draw(times())
+    )
+    return _walk(draw, client, status)

@@ -1,0 +1,79 @@
+"""Replay rebuilds objects exactly, and refuses histories that could not have happened."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+
+import funnelkit as fk
+from funnelkit import testing
+
+
+@given(testing.prospects() | testing.leads() | testing.opportunities() | testing.clients())
+def test_replay_rebuilds_every_object(subject: Any) -> None:
+    assert fk.replay(subject.history) == subject
+    assert fk.replay(list(subject.history)) == subject
+
+
+def problems_of(history: Any) -> list[str]:
+    with pytest.raises(fk.InvalidInput) as caught:
+        fk.replay(history)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_empty_and_odd_histories(lead: fk.Lead) -> None:
+    assert problems_of([]) == ["history.0: must be the event that created the object"]
+    assert problems_of([lead.history[0], "event"]) == ["history.1: must be an Event"]
+
+
+def test_the_first_event_must_create(lead: fk.Lead, day: Any) -> None:
+    created = lead.history[0]
+    worked = lead.work(at=day(2)).history[1]
+    assert problems_of([attrs.evolve(created, subject="Deal")]) == ["history.0.subject: must be one of ['Client', 'Lead', 'Opportunity', 'Prospect']"]
+    assert problems_of([worked]) == [
+        "history.0.command: must be 'create' for the event that creates an object",
+        "history.0.sequence: must be 0 for the event that creates an object",
+        "history.0.source: must be None for the event that creates an object",
+    ]
+    assert problems_of([attrs.evolve(created, target="working")]) == ["history.0.target: must be 'new', where it starts"]
+    naive = created.at.replace(tzinfo=None)
+    assert problems_of([attrs.evolve(created, at=naive)]) == ["history.0.at: must be timezone-aware"]
+    assert problems_of([attrs.evolve(created, payload={})])[0].startswith("history.0.payload: must have exactly the keys")
+
+
+def test_later_events_must_follow(lead: fk.Lead, day: Any) -> None:
+    history = lead.work(at=day(2)).nurture(at=day(3), reason="later").history
+    first, worked, nurtured = history
+    assert problems_of([first, nurtured]) == [
+        "history.1.sequence: should be 1 to follow the events before it",
+        "history.1.source: should be 'new' to follow the events before it",
+    ]
+    assert problems_of([first, attrs.evolve(worked, command="qualify")]) == [
+        "history.1.target: 'qualify' from 'new' leads to None; allowed: ('work', 'engage', 'nurture', 'mark_marketing_qualified', 'disqualify')"
+    ]
+    assert problems_of([first, attrs.evolve(worked, command="fly")]) == [
+        "history.1.command: must be one of ['accept', 'convert', 'create', 'disqualify', 'engage', 'fast_track', 'mark_marketing_qualified', 'nurture', 'qualify', 'recycle', 'reengage', 'work']"
+    ]
+    assert problems_of([first, worked, attrs.evolve(nurtured, payload={"reason": 3})]) == ["history.2.payload.reason: must be str"]
+    early = worked.at - timedelta(days=5)
+    assert problems_of([first, attrs.evolve(worked, at=early)])[0].startswith("history.1.at: is earlier than")
+    naive = datetime(2026, 1, 2)  # noqa: DTZ001 - the point of the test
+    assert problems_of([first, attrs.evolve(worked, at=naive)]) == [
+        "history.1.at: must be a timezone-aware datetime, such as one in UTC"
+    ]
+    assert problems_of([first, attrs.evolve(worked, subject_id="L-2")]) == [
+        "history.1.subject_id: should be 'L-1' to follow the events before it"
+    ]
+
+
+def test_events_are_read_only(lead: fk.Lead, day: Any) -> None:
+    event = lead.nurture(at=day(2), reason="later").history[-1]
+    with pytest.raises(TypeError):
+        event.payload["reason"] = "changed"  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        event.command = "work"  # type: ignore[misc]
+    assert event.name == "LeadNurtured"
+    proxy_kept = fk.Event("Lead", "L-1", 1, "work", "new", "working", event.at, event.payload)
+    assert proxy_kept.payload is event.payload
