@@ -17,7 +17,12 @@ def test_all_is_complete() -> None:
 
 
 def test_errors_refine_builtins() -> None:
-    for error in (fk.DefinitionError, fk.InvalidInput, fk.TransitionNotAllowed, fk.CurrencyMismatch):
+    for error in (
+        fk.DefinitionError,
+        fk.InvalidInput,
+        fk.TransitionNotAllowed,
+        fk.CurrencyMismatch,
+    ):
         assert issubclass(error, fk.FunnelError)
         assert issubclass(error, ValueError)
     assert not issubclass(fk.DefinitionError, fk.InvalidInput)

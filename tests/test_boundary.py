@@ -33,7 +33,18 @@ def test_custom_pipeline_objects_round_trip(data: st.DataObject) -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    [fk.Prospect, fk.Lead, fk.Opportunity, fk.Client, fk.Event, fk.Money, fk.Account, fk.Contact, fk.Touch, fk.Pipeline],
+    [
+        fk.Prospect,
+        fk.Lead,
+        fk.Opportunity,
+        fk.Client,
+        fk.Event,
+        fk.Money,
+        fk.Account,
+        fk.Contact,
+        fk.Touch,
+        fk.Pipeline,
+    ],
 )
 def test_every_type_has_a_schema(kind: type[object]) -> None:
     schema = fk.json_schema(kind)
@@ -109,8 +120,7 @@ def test_stored_stages_must_belong_to_the_pipeline(opportunity: fk.Opportunity) 
 def test_event_payloads_are_checked(lead: fk.Lead, day: Any) -> None:
     event = lead.nurture(at=day(2), reason="later").history[-1]
     assert problems(fk.Event, edited(event, lambda d: d.update(command="fly"))) == [
-        "command: must be one of ['accept', 'convert', 'create', 'disqualify', 'engage', 'fast_track', "
-        "'mark_marketing_qualified', 'nurture', 'qualify', 'recycle', 'reengage', 'work']"
+        "command: must be one of " + str(sorted(fk.Lead.event_payloads))
     ]
     assert problems(fk.Event, edited(event, lambda d: d.update(payload={"reason": 1}))) == [
         "payload.reason: Input should be a valid string"
@@ -118,14 +128,18 @@ def test_event_payloads_are_checked(lead: fk.Lead, day: Any) -> None:
     touch = fk.dump(lead.source) | {"campaign": ""}
     engaged = edited(event, lambda d: d.update(command="engage", payload={"touch": touch}))
     assert problems(fk.Event, engaged) == ["payload.touch.campaign: must be a non-blank string"]
-    assert problems(fk.Event, edited(event, lambda d: d.update(subject="Deal")))[0].startswith("subject: Input should be")
+    assert problems(fk.Event, edited(event, lambda d: d.update(subject="Deal")))[0].startswith(
+        "subject: Input should be"
+    )
 
 
 def test_money_keeps_every_digit() -> None:
     price = fk.Money("1234567890.123456789", "EUR")
     assert fk.dump(price) == {"amount": "1234567890.123456789", "currency": "EUR"}
     assert fk.load(fk.Money, fk.dump(price)) == price
-    assert problems(fk.Money, {"amount": "1", "currency": "EUR", "rate": 1}) == ["rate: Extra inputs are not permitted"]
+    assert problems(fk.Money, {"amount": "1", "currency": "EUR", "rate": 1}) == [
+        "rate: Extra inputs are not permitted"
+    ]
 
 
 def test_dump_of_plain_values() -> None:

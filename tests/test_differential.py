@@ -28,7 +28,7 @@ def engine_target(subject: Subject, event: str, payload: Mapping[str, object]) -
     holder.state = by_id[subject.status.value].value
     machine = lifecycle(model=holder)
     try:
-        machine.send(event, **payload)
+        machine.send(event, **dict[str, Any](payload))
     except EngineRefused:
         return None
     return str(lifecycle.states_map[holder.state].id)

@@ -13,7 +13,8 @@ def test_addition_is_exact_and_commutative(a: fk.Money, b: fk.Money) -> None:
     assert a + b == b + a
     assert (a + b).amount == a.amount + b.amount
     assert a + b - b == a
-    assert -(-a) == a
+    negated = -a
+    assert -negated == a
 
 
 @given(testing.money("EUR"), st.integers(-1000, 1000))
@@ -50,7 +51,7 @@ def test_multiplying_by_a_float_is_refused() -> None:
 @pytest.mark.parametrize("amount", [1.5, True, None, "abc", "NaN", "Infinity", [1]])
 def test_bad_amounts_are_refused(amount: object) -> None:
     with pytest.raises(fk.InvalidInput) as caught:
-        fk.Money(amount, "EUR")  # type: ignore[arg-type]
+        fk.Money(amount, "EUR")
     assert caught.value.problems[0].location == ("amount",)
     assert isinstance(caught.value, ValueError)
 

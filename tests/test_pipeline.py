@@ -36,16 +36,18 @@ def test_every_fault_is_listed() -> None:
             stage("b", "1.5"),
             fk.Stage("c", 0.5, F.pipeline),  # type: ignore[arg-type]
             fk.Stage("d", None, "pipeline"),  # type: ignore[arg-type]
+            stage("skip"),
         )
     )
     assert problems == (
         "stage 1 ('a') repeats an earlier stage's id",
         "stage 2 ('won') uses a reserved id: 'won' and 'lost' are added to every pipeline",
-        "stage 3 ('Not an id!') needs a lowercase identifier as its id, such as 'proof'",
-        "stage 4 ('class') needs a lowercase identifier as its id, such as 'proof'",
+        "stage 3 ('Not an id!') needs a Python identifier as its id, such as 'proof'",
+        "stage 4 ('class') needs a Python identifier as its id, such as 'proof'",
         "stage 5 ('b') has probability Decimal('1.5'): give a Decimal in [0, 1], or None for unknown",
         "stage 6 ('c') has probability 0.5: give a Decimal in [0, 1], or None for unknown",
         "stage 7 ('d') has forecast category 'pipeline': use a ForecastCategory",
+        "stage 8 ('skip') uses a reserved id: it names an event or an attribute of the lifecycle",
     )
 
 
@@ -63,7 +65,9 @@ def test_unreachable_stages() -> None:
 
 
 def test_a_skipping_pipeline() -> None:
-    pipeline = fk.Pipeline("fast lane", (stage("a"), stage("b"), stage("c", None)), allow_skip=True, allow_back=False)
+    pipeline = fk.Pipeline(
+        "fast lane", (stage("a"), stage("b"), stage("c", None)), allow_skip=True, allow_back=False
+    )
     assert pipeline.lifecycle.__name__ == "FastLanePipeline"
     assert pipeline.table.by_status["a"] == ("advance", "skip", "win", "lose")
     assert pipeline.table.by_status["lost"] == ("reopen",)
@@ -71,7 +75,7 @@ def test_a_skipping_pipeline() -> None:
     assert "a --> c : Skip [to_c]" in fk.mermaid(pipeline)
 
 
-def test_skip_needs_a_later_stage(day: object, acme: fk.Account) -> None:
+def test_skip_needs_a_later_stage(acme: fk.Account) -> None:
     from datetime import datetime, timezone
 
     at = datetime(2026, 2, 1, tzinfo=timezone.utc)

@@ -31,16 +31,22 @@ def test_empty_and_odd_histories(lead: fk.Lead) -> None:
 def test_the_first_event_must_create(lead: fk.Lead, day: Any) -> None:
     created = lead.history[0]
     worked = lead.work(at=day(2)).history[1]
-    assert problems_of([attrs.evolve(created, subject="Deal")]) == ["history.0.subject: must be one of ['Client', 'Lead', 'Opportunity', 'Prospect']"]
+    assert problems_of([attrs.evolve(created, subject="Deal")]) == [
+        "history.0.subject: must be one of ['Client', 'Lead', 'Opportunity', 'Prospect']"
+    ]
     assert problems_of([worked]) == [
         "history.0.command: must be 'create' for the event that creates an object",
         "history.0.sequence: must be 0 for the event that creates an object",
         "history.0.source: must be None for the event that creates an object",
     ]
-    assert problems_of([attrs.evolve(created, target="working")]) == ["history.0.target: must be 'new', where it starts"]
+    assert problems_of([attrs.evolve(created, target="working")]) == [
+        "history.0.target: must be 'new', where it starts"
+    ]
     naive = created.at.replace(tzinfo=None)
     assert problems_of([attrs.evolve(created, at=naive)]) == ["history.0.at: must be timezone-aware"]
-    assert problems_of([attrs.evolve(created, payload={})])[0].startswith("history.0.payload: must have exactly the keys")
+    assert problems_of([attrs.evolve(created, payload={})])[0].startswith(
+        "history.0.payload: must have exactly the keys"
+    )
 
 
 def test_later_events_must_follow(lead: fk.Lead, day: Any) -> None:
@@ -51,12 +57,14 @@ def test_later_events_must_follow(lead: fk.Lead, day: Any) -> None:
         "history.1.source: should be 'new' to follow the events before it",
     ]
     assert problems_of([first, attrs.evolve(worked, command="qualify")]) == [
-        "history.1.target: 'qualify' from 'new' leads to None; allowed: ('work', 'engage', 'nurture', 'mark_marketing_qualified', 'disqualify')"
+        f"history.1.target: 'qualify' from 'new' leads to None; allowed: {lead.allowed_events()}"
     ]
     assert problems_of([first, attrs.evolve(worked, command="fly")]) == [
-        "history.1.command: must be one of ['accept', 'convert', 'create', 'disqualify', 'engage', 'fast_track', 'mark_marketing_qualified', 'nurture', 'qualify', 'recycle', 'reengage', 'work']"
+        f"history.1.command: must be one of {sorted(fk.Lead.event_payloads)}"
     ]
-    assert problems_of([first, worked, attrs.evolve(nurtured, payload={"reason": 3})]) == ["history.2.payload.reason: must be str"]
+    assert problems_of([first, worked, attrs.evolve(nurtured, payload={"reason": 3})]) == [
+        "history.2.payload.reason: must be str"
+    ]
     early = worked.at - timedelta(days=5)
     assert problems_of([first, attrs.evolve(worked, at=early)])[0].startswith("history.1.at: is earlier than")
     naive = datetime(2026, 1, 2)  # noqa: DTZ001 - the point of the test

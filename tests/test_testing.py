@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import funnelkit as fk
 from funnelkit import testing
+from funnelkit._subject import Subject
 from funnelkit.testing import _strategies
 
 
@@ -44,8 +45,8 @@ VALUES = (fk.Money, fk.Touch, fk.Account, fk.Contact)
 
 
 @given(st.tuples(*(st.from_type(kind) for kind in SUBJECTS)))
-def test_types_resolve_through_the_entry_point(subjects: tuple[Any, ...]) -> None:
-    for subject, kind in zip(subjects, SUBJECTS):
+def test_types_resolve_through_the_entry_point(subjects: tuple[Subject, ...]) -> None:
+    for subject, kind in zip(subjects, SUBJECTS, strict=True):
         assert isinstance(subject, kind)
         testing.check_invariants(subject)
 
@@ -69,7 +70,14 @@ def test_raised_returns_the_error_or_none() -> None:
 
 
 def test_a_broken_object_fails_the_invariants(lead: fk.Lead) -> None:
-    broken = fk.Lead(lead.id, fk.LeadStatus.working, lead.account, lead.contact, lead.source, history=lead.history)
+    broken = fk.Lead(
+        lead.id,
+        fk.LeadStatus.working,
+        lead.account,
+        lead.contact,
+        lead.source,
+        history=lead.history,
+    )
     with pytest.raises(AssertionError, match="the latest event sets the status"):
         testing.check_invariants(broken)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, Union
@@ -46,10 +47,10 @@ def dump(value: object) -> Any:  # noqa: ANN401 - JSON-compatible data
         } | {"payload": {key: _plain(item) for key, item in value.payload.items()}}
     if attrs.has(type(value)):
         return {
-            field.name: _plain(getattr(getattr(value, field.name), "value"))
+            field.name: _plain(getattr(value, field.name).value)
             if field.metadata.get(JSON_AS) == "value"
             else dump(getattr(value, field.name))
-            for field in attrs.fields(type(value))
+            for field in _fields(type(value))
             if field.init
         }
     return _plain(value)
@@ -81,19 +82,20 @@ def load(kind: type[T], data: object) -> T:
         >>> import funnelkit as fk
         >>> fk.load(fk.Money, {"amount": "19.90", "currency": "EUR"})
         Money(amount=Decimal('19.90'), currency='EUR')
-        >>> fk.load(fk.Money, {"amount": 19.9, "currency": "eur"})
+        >>> fk.load(fk.Money, {"amount": "19,90", "currency": "EUR"})
         Traceback (most recent call last):
         ...
         funnelkit._errors.InvalidInput: cannot load Money:
-          - amount: ...
+          - amount: Input should be a valid decimal
     """
     what = f"cannot load {kind.__name__}"
+    target: Any = kind
     try:
-        parsed = _model(kind).model_validate(data)
+        parsed = _model(target).model_validate(data)
     except pydantic.ValidationError as error:
         raise InvalidInput(what, _problems(error, ())) from None
     problems: list[Problem] = []
-    result = _build(kind, parsed, (), problems)
+    result = _build(target, parsed, (), problems)
     if isinstance(result, Subject) and not problems:
         result = _consistent(result, problems)
     if problems:
@@ -109,7 +111,8 @@ def json_schema(kind: type[object]) -> dict[str, Any]:
         >>> sorted(fk.json_schema(fk.Money)["properties"])
         ['amount', 'currency']
     """
-    return _model(kind, for_schema=True).model_json_schema()
+    target: Any = kind
+    return _model(target, for_schema=True).model_json_schema()
 
 
 def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]:
@@ -117,19 +120,19 @@ def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]
 
 
 @functools.cache
-def _model(kind: type[object], *, for_schema: bool = False) -> type[pydantic.BaseModel]:
+def _model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  # noqa: ANN401 - a class
     if kind is Event:
         return _event_model(tuple(KINDS), for_schema=for_schema)
     hints = typing.get_type_hints(kind)
     fields: dict[str, Any] = {}
-    for field in attrs.fields(kind):  # type: ignore[misc]
+    for field in _fields(kind):
         if not field.init:
             continue
         annotation = _annotation(hints[field.name], for_schema=for_schema)
         if field.metadata.get(JSON_AS) == "value":
             annotation = str
         if field.name == "history" and issubclass(kind, Subject):
-            annotation = list[_event_model((kind._kind,), for_schema=for_schema)]  # type: ignore[valid-type]  # noqa: SLF001
+            annotation = types.GenericAlias(list, _event_model((kind._kind,), for_schema=for_schema))  # noqa: SLF001
         # every field is required: dump writes them all, and a missing one is a problem
         fields[field.name] = (annotation, ...)
     return pydantic.create_model(
@@ -147,18 +150,32 @@ def _annotation(hint: Any, *, for_schema: bool) -> Any:  # noqa: ANN401 - a type
     if attrs.has(hint) or hint is Event:
         return _model(hint, for_schema=for_schema)
     if origin in (Union, types.UnionType):
-        return Union[tuple(_annotation(arg, for_schema=for_schema) for arg in typing.get_args(hint))]  # noqa: UP007
+        return _union(_annotation(arg, for_schema=for_schema) for arg in typing.get_args(hint))
     if origin is tuple:
-        return list[_annotation(typing.get_args(hint)[0], for_schema=for_schema)]  # type: ignore[misc]
+        return types.GenericAlias(list, _annotation(typing.get_args(hint)[0], for_schema=for_schema))
     return hint
+
+
+def _fields(kind: Any) -> tuple[attrs.Attribute[Any], ...]:  # noqa: ANN401 - any attrs class
+    return tuple(attrs.fields(kind))
+
+
+def _literal(values: tuple[str, ...]) -> Any:  # noqa: ANN401 - a type expression
+    return typing.Literal.__getitem__(values)
+
+
+def _union(members: Iterable[Any]) -> Any:  # noqa: ANN401 - a type expression
+    return functools.reduce(operator.or_, members)
 
 
 @functools.cache
 def _payload_model(kind: str, command: str) -> type[pydantic.BaseModel]:
-    shape = KINDS[kind]._payloads[command]  # noqa: SLF001
+    shape = KINDS[kind].event_payloads[command]
     fields: dict[str, Any] = {key: (_annotation(hint, for_schema=False), ...) for key, hint in shape.items()}
     return pydantic.create_model(
-        f"{kind}{PAST_TENSE[command]}Payload", __config__=pydantic.ConfigDict(extra="forbid"), **fields
+        f"{kind}{PAST_TENSE[command]}Payload",
+        __config__=pydantic.ConfigDict(extra="forbid"),
+        **fields,
     )
 
 
@@ -166,11 +183,13 @@ def _payload_model(kind: str, command: str) -> type[pydantic.BaseModel]:
 def _event_model(kinds: tuple[str, ...], *, for_schema: bool) -> type[pydantic.BaseModel]:
     payload: Any = dict[str, Any]
     if for_schema:
-        payload = Union[tuple(_payload_model(kind, command) for kind in kinds for command in KINDS[kind]._payloads)]  # noqa: UP007, SLF001
+        payload = _union(
+            _payload_model(kind, command) for kind in kinds for command in KINDS[kind].event_payloads
+        )
     return pydantic.create_model(
         "Event" if len(kinds) > 1 else f"{kinds[0]}Event",
         __config__=pydantic.ConfigDict(extra="forbid"),
-        subject=(typing.Literal[kinds], ...),
+        subject=(_literal(kinds), ...),
         subject_id=(str, ...),
         sequence=(int, ...),
         command=(str, ...),
@@ -233,7 +252,11 @@ def _resolve_stage(values: dict[str, Any], where: Location, problems: list[Probl
     stage = by_value.get(values["status"])
     if stage is None:
         problems.append(
-            Problem((*where, "status"), f"must be a stage of the pipeline: {sorted(by_value)}", values["status"])
+            Problem(
+                (*where, "status"),
+                f"must be a stage of the pipeline: {sorted(by_value)}",
+                values["status"],
+            )
         )
     values["status"] = stage
 
@@ -241,17 +264,23 @@ def _resolve_stage(values: dict[str, Any], where: Location, problems: list[Probl
 def _build_event(parsed: pydantic.BaseModel, where: Location, problems: list[Problem]) -> Event | None:
     envelope = parsed.model_dump(exclude={"payload"})
     kind = KINDS[envelope["subject"]]
-    if envelope["command"] not in kind._payloads:  # noqa: SLF001
-        problems.append(Problem((*where, "command"), f"must be one of {sorted(kind._payloads)}", envelope["command"]))  # noqa: SLF001
+    if envelope["command"] not in kind.event_payloads:
+        problems.append(
+            Problem((*where, "command"), f"must be one of {sorted(kind.event_payloads)}", envelope["command"])
+        )
         return None
     try:
-        payload = _payload_model(envelope["subject"], envelope["command"]).model_validate(parsed.payload)
+        payload = _payload_model(envelope["subject"], envelope["command"]).model_validate(
+            dict(parsed)["payload"]
+        )
     except pydantic.ValidationError as error:
         problems.extend(_problems(error, (*where, "payload")))
         return None
-    hints = kind._payloads[envelope["command"]]  # noqa: SLF001
+    hints = kind.event_payloads[envelope["command"]]
     count = len(problems)
-    values = {key: _build(hints[key], getattr(payload, key), (*where, "payload", key), problems) for key in hints}
+    values = {
+        key: _build(hints[key], getattr(payload, key), (*where, "payload", key), problems) for key in hints
+    }
     if len(problems) > count:
         return None
     return Event(**envelope, payload=values)
@@ -266,7 +295,7 @@ def _consistent(subject: Subject, problems: list[Problem]) -> Subject:
         return subject
     problems.extend(
         Problem((field.name,), "does not match the history", dump(getattr(subject, field.name)))
-        for field in attrs.fields(type(subject))
+        for field in _fields(type(subject))
         if getattr(subject, field.name) != getattr(rebuilt, field.name)
     )
     return rebuilt
@@ -275,7 +304,12 @@ def _consistent(subject: Subject, problems: list[Problem]) -> Subject:
 def _register() -> Mapping[str, type[object]]:
     from funnelkit import _money, _pipeline, _values
 
-    classes: list[type[object]] = [*KINDS.values(), _money.Money, _pipeline.Pipeline, _pipeline.Stage]
+    classes: list[type[object]] = [
+        *KINDS.values(),
+        _money.Money,
+        _pipeline.Pipeline,
+        _pipeline.Stage,
+    ]
     classes += [_values.Account, _values.Contact, _values.Touch]
     return {cls.__name__: cls for cls in classes}
 

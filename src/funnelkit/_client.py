@@ -14,7 +14,7 @@ from funnelkit._lifecycles import ClientLifecycle, ClientStatus
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
-from funnelkit._subject import Subject, command_arguments, creation_event
+from funnelkit._subject import Subject, creation_event
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, Contact
 
@@ -50,7 +50,7 @@ class Client(Subject):
     lifecycle: ClassVar = ClientLifecycle
     _class_table: ClassVar = TransitionTable.derive(ClientLifecycle)
     _kind: ClassVar = "Client"
-    _payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
+    event_payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
         {
             CREATE: {"account": Account, "opportunity_id": str},
             "purchase": {"opportunity_id": str},
@@ -125,7 +125,9 @@ class Client(Subject):
 
     def flag_at_risk(self, *, at: datetime, reason: str) -> Client:
         """Mark the client at risk of churning, saying why."""
-        return self._apply(self._record("flag_at_risk", at, {"reason": self._text("flag_at_risk", "reason", reason)}))
+        return self._apply(
+            self._record("flag_at_risk", at, {"reason": self._text("flag_at_risk", "reason", reason)})
+        )
 
     def retain(self, *, at: datetime) -> Client:
         """Record that an at-risk client is active again."""
@@ -138,6 +140,3 @@ class Client(Subject):
     def win_back(self, *, at: datetime) -> Client:
         """Record that a churned client is active again."""
         return self._apply(self._record("win_back", at))
-
-
-Client._commands = command_arguments(Client)

@@ -14,7 +14,7 @@ from funnelkit._lifecycles import LeadLifecycle, LeadStatus
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
-from funnelkit._subject import Subject, command_arguments, creation_event
+from funnelkit._subject import Subject, creation_event
 from funnelkit._table import Guard, TransitionTable
 from funnelkit._values import Account, Channel, Contact, Touch
 
@@ -80,9 +80,14 @@ class Lead(Subject):
     lifecycle: ClassVar = LeadLifecycle
     _class_table: ClassVar = TransitionTable.derive(LeadLifecycle, GUARDS)
     _kind: ClassVar = "Lead"
-    _payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
+    event_payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
         {
-            CREATE: {"account": Account, "contact": Contact, "source": Touch, "prospect_id": str | None},
+            CREATE: {
+                "account": Account,
+                "contact": Contact,
+                "source": Touch,
+                "prospect_id": str | None,
+            },
             "work": {},
             "engage": {"touch": Touch},
             "nurture": {"reason": str},
@@ -109,7 +114,12 @@ class Lead(Subject):
         prospect_id: str | None = None,
     ) -> Lead:
         """Capture a new lead, in status ``new``, from the response ``source``."""
-        payload = {"account": account, "contact": contact, "source": source, "prospect_id": prospect_id}
+        payload = {
+            "account": account,
+            "contact": contact,
+            "source": source,
+            "prospect_id": prospect_id,
+        }
         return cls._created(creation_event(cls, id, at, payload, LeadStatus.new.value))
 
     @classmethod
@@ -153,7 +163,9 @@ class Lead(Subject):
 
     def engage(self, *, at: datetime, touch: Touch) -> Lead:
         """Record one more interaction, such as a webinar attended or an email opened."""
-        return self._apply(self._record("engage", at, {"touch": self._instance("engage", "touch", touch, Touch)}))
+        return self._apply(
+            self._record("engage", at, {"touch": self._instance("engage", "touch", touch, Touch)})
+        )
 
     def nurture(self, *, at: datetime, reason: str) -> Lead:
         """Put a lead that is not ready into nurturing, saying why."""
@@ -185,7 +197,9 @@ class Lead(Subject):
 
     def disqualify(self, *, at: datetime, reason: str) -> Lead:
         """Record that the lead will not buy (no need, wrong market, competitor, junk), saying why."""
-        return self._apply(self._record("disqualify", at, {"reason": self._text("disqualify", "reason", reason)}))
+        return self._apply(
+            self._record("disqualify", at, {"reason": self._text("disqualify", "reason", reason)})
+        )
 
     def convert(
         self,
@@ -200,7 +214,11 @@ class Lead(Subject):
         The opportunity takes over the account and contact and starts in the pipeline's first
         stage; the lead becomes ``converted``, final and read-only.
         """
-        event = self._record("convert", at, {"opportunity_id": self._text("convert", "opportunity_id", opportunity_id)})
+        event = self._record(
+            "convert",
+            at,
+            {"opportunity_id": self._text("convert", "opportunity_id", opportunity_id)},
+        )
         opportunity = Opportunity.create(
             opportunity_id,
             account=self.account,
@@ -211,6 +229,3 @@ class Lead(Subject):
             pipeline=pipeline,
         )
         return Conversion(self._apply(event), opportunity)
-
-
-Lead._commands = command_arguments(Lead)

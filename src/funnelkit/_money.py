@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import total_ordering
+from typing import Any
 
 import attrs
 
@@ -26,13 +27,11 @@ def _to_decimal(value: object) -> Decimal:
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite():
-        raise InvalidInput(
-            "Money amount", [Problem(("amount",), "must be a finite decimal number", value)]
-        )
+        raise InvalidInput("Money amount", [Problem(("amount",), "must be a finite decimal number", value)])
     return amount
 
 
-def _check_currency(_instance: object, _attribute: object, value: str) -> None:
+def _check_currency(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checked here
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
         raise InvalidInput(
             "Money currency",

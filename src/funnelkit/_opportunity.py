@@ -14,7 +14,7 @@ from funnelkit._errors import Problem
 from funnelkit._events import CREATE, JSON_AS, Event
 from funnelkit._money import Money
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
-from funnelkit._subject import Subject, command_arguments, creation_event
+from funnelkit._subject import Subject, creation_event
 from funnelkit._values import Account, Contact
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class Opportunity(Subject):
     lifecycle: ClassVar = DEFAULT_PIPELINE.lifecycle
     _class_table: ClassVar = DEFAULT_PIPELINE.table
     _kind: ClassVar = "Opportunity"
-    _payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
+    event_payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
         {
             CREATE: {
                 "account": Account,
@@ -106,7 +106,8 @@ class Opportunity(Subject):
             "amount": amount,
             "pipeline": pipeline,
         }
-        target = pipeline.first.value if isinstance(pipeline, Pipeline) else ""
+        given: object = pipeline  # typed, but callers may pass anything: check it is a Pipeline
+        target = pipeline.first.value if isinstance(given, Pipeline) else ""
         return cls._created(creation_event(cls, id, at, payload, target))
 
     @classmethod
@@ -197,11 +198,18 @@ class Opportunity(Subject):
         if (client is None) == (client_id is None):
             raise self._invalid(
                 "win",
-                [Problem(("client_id",), "give exactly one of client_id (a new client) or client (the existing one)", client_id)],
+                [
+                    Problem(
+                        ("client_id",),
+                        "give exactly one of client_id (a new client) or client (the existing one)",
+                        client_id,
+                    )
+                ],
             )
         if client is not None and client.account != self.account:
             raise self._invalid(
-                "win", [Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)]
+                "win",
+                [Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)],
             )
         new_id = client.id if client is not None else self._text("win", "client_id", client_id)
         event = self._record("win", at, {"client_id": new_id, "amount": final})
@@ -218,6 +226,3 @@ class Opportunity(Subject):
     def reopen(self, *, at: datetime) -> Opportunity:
         """Reopen a lost deal in the pipeline's reopen stage; the last lost reason is kept."""
         return self._apply(self._record("reopen", at))
-
-
-Opportunity._commands = command_arguments(Opportunity)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import itertools
 import keyword
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -58,8 +59,16 @@ class Stage:
         return self.value == WON
 
 
+EVENTS = ("advance", "move_back", "skip", "win", "lose", "reopen")
+RESERVED = frozenset(EVENTS) | frozenset(dir(StateMachine))
+"""Ids a stage may not take: they would clash with the lifecycle class built from the pipeline."""
+
 WON_STAGE = Stage(WON, Decimal(1), ForecastCategory.closed)
 LOST_STAGE = Stage(LOST, Decimal(0), ForecastCategory.omitted)
+
+
+def _as_tuple(stages: Iterable[Stage]) -> tuple[Stage, ...]:
+    return tuple(stages)
 
 
 @attrs.frozen
@@ -87,7 +96,7 @@ class Pipeline:
     """
 
     name: str
-    stages: tuple[Stage, ...] = attrs.field(converter=tuple)
+    stages: tuple[Stage, ...] = attrs.field(converter=_as_tuple)
     """The open stages, in the order an opportunity advances through them."""
     allow_skip: bool = False
     allow_back: bool = True
@@ -134,17 +143,22 @@ def _problems(pipeline: Pipeline) -> list[str]:
 
 
 def _stage_faults(stage: Stage, seen: set[str]) -> list[str]:
+    # the fields are typed, but a definition may come from anywhere: check what is really there
+    value: object = stage.value
+    probability: object = stage.probability
+    category: object = stage.forecast_category
     faults = []
-    if not isinstance(stage.value, str) or not stage.value.isidentifier() or keyword.iskeyword(stage.value):
-        faults.append("needs a lowercase identifier as its id, such as 'proof'")
+    if not isinstance(value, str) or not value.isidentifier() or keyword.iskeyword(value):
+        faults.append("needs a Python identifier as its id, such as 'proof'")
     elif stage.value in (WON, LOST):
         faults.append("uses a reserved id: 'won' and 'lost' are added to every pipeline")
+    elif stage.value in RESERVED:
+        faults.append("uses a reserved id: it names an event or an attribute of the lifecycle")
     elif stage.value in seen:
         faults.append("repeats an earlier stage's id")
-    probability = stage.probability
     if probability is not None and not (isinstance(probability, Decimal) and 0 <= probability <= 1):
         faults.append(f"has probability {probability!r}: give a Decimal in [0, 1], or None for unknown")
-    if not isinstance(stage.forecast_category, ForecastCategory):
+    if not isinstance(category, ForecastCategory):
         faults.append(f"has forecast category {stage.forecast_category!r}: use a ForecastCategory")
     return faults
 
@@ -154,8 +168,10 @@ def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
     ids = [stage.value for stage in pipeline.stages]
     last = len(ids) - 1
     moves: dict[str, list[tuple[str, str]]] = {
-        "advance": list(zip(ids, ids[1:])),
-        "move_back": list(zip(ids[1:], ids)) if pipeline.allow_back else [],
+        "advance": list(itertools.pairwise(ids)),
+        "move_back": [(later, earlier) for earlier, later in itertools.pairwise(ids)]
+        if pipeline.allow_back
+        else [],
         "skip": [
             (source, target)
             for index, source in enumerate(ids)
@@ -180,8 +196,7 @@ def _unreachable(pipeline: Pipeline) -> list[str]:
                 reached.add(target)
                 frontier.append(target)
     return [
-        f"stage {stage.value!r} is unreachable from the start stage: allow moving back, "
-        "or start earlier"
+        f"stage {stage.value!r} is unreachable from the start stage: allow moving back, or start earlier"
         for stage in pipeline.stages
         if stage.value not in reached
     ]
@@ -189,10 +204,7 @@ def _unreachable(pipeline: Pipeline) -> list[str]:
 
 def _build(pipeline: Pipeline) -> type[StateMachine]:
     start = pipeline.first.value
-    states = {
-        stage.value: State(initial=stage.value == start)
-        for stage in pipeline.stages
-    }
+    states = {stage.value: State(initial=stage.value == start) for stage in pipeline.stages}
     states[WON] = State(final=True)
     states[LOST] = State()
     namespace: dict[str, Any] = dict(states)
@@ -215,14 +227,16 @@ def _class_name(name: str) -> str:
 
 
 def _skip_guards(pipeline: Pipeline) -> dict[str, Guard]:
-    return {
-        f"to_{stage.value}": Guard(
-            test=lambda _subject, payload, value=stage.value: payload.get("to") == value,
-            description=f"skip needs to={stage.value!r} to reach this stage",
-            reads_payload=True,
-        )
-        for stage in pipeline.stages
-    } if pipeline.allow_skip else {}
+    if not pipeline.allow_skip:
+        return {}
+    return {f"to_{stage.value}": _skip_to(stage.value) for stage in pipeline.stages}
+
+
+def _skip_to(value: str) -> Guard:
+    def test(_subject: object, payload: Mapping[str, object]) -> bool:
+        return payload.get("to") == value
+
+    return Guard(test, f"skip needs to={value!r} to reach this stage", reads_payload=True)
 
 
 DEFAULT_PIPELINE = Pipeline(

@@ -12,7 +12,7 @@ from funnelkit._conversion import Conversion
 from funnelkit._events import CREATE, Event
 from funnelkit._lead import Lead
 from funnelkit._lifecycles import ProspectLifecycle, ProspectStatus
-from funnelkit._subject import Subject, command_arguments, creation_event
+from funnelkit._subject import Subject, creation_event
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, Contact, Touch
 
@@ -54,7 +54,7 @@ class Prospect(Subject):
     lifecycle: ClassVar = ProspectLifecycle
     _class_table: ClassVar = TransitionTable.derive(ProspectLifecycle)
     _kind: ClassVar = "Prospect"
-    _payloads: ClassVar = MappingProxyType(
+    event_payloads: ClassVar = MappingProxyType(
         {
             CREATE: {"account": Account, "contact": Contact, "campaign": str | None},
             "reach_out": {},
@@ -65,7 +65,13 @@ class Prospect(Subject):
 
     @classmethod
     def create(
-        cls, id: str, *, account: Account, contact: Contact, at: datetime, campaign: str | None = None
+        cls,
+        id: str,
+        *,
+        account: Account,
+        contact: Contact,
+        at: datetime,
+        campaign: str | None = None,
     ) -> Prospect:
         """Put a new prospect on the list, in status ``targeted``."""
         payload = {"account": account, "contact": contact, "campaign": campaign}
@@ -111,13 +117,15 @@ class Prospect(Subject):
             },
         )
         lead = Lead.create(
-            lead_id, account=self.account, contact=self.contact, source=touch, at=at, prospect_id=self.id
+            lead_id,
+            account=self.account,
+            contact=self.contact,
+            source=touch,
+            at=at,
+            prospect_id=self.id,
         )
         return Conversion(self._apply(event), lead)
 
     def exclude(self, *, at: datetime, reason: str) -> Prospect:
         """Stop marketing to the prospect (opted out, outside the target market), saying why."""
         return self._apply(self._record("exclude", at, {"reason": self._text("exclude", "reason", reason)}))
-
-
-Prospect._commands = command_arguments(Prospect)

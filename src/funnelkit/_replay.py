@@ -44,7 +44,8 @@ def replay(history: Iterable[Event]) -> Any:  # noqa: ANN401 - the kind is read 
     first = next(events, None)
     if not isinstance(first, Event):
         raise InvalidInput(
-            "cannot replay", [Problem(("history", 0), "must be the event that created the object", first)]
+            "cannot replay",
+            [Problem(("history", 0), "must be the event that created the object", first)],
         )
     subject = _created(first)
     for index, event in enumerate(events, start=1):
@@ -62,16 +63,24 @@ def _created(event: Event) -> Subject:
             [Problem(("history", 0, "subject"), f"must be one of {sorted(KINDS)}", event.subject)],
         )
     problems = [
-        Problem(("history", 0, name), f"must be {value!r} for the event that creates an object", getattr(event, name))
+        Problem(
+            ("history", 0, name),
+            f"must be {value!r} for the event that creates an object",
+            getattr(event, name),
+        )
         for name, value in (("command", CREATE), ("sequence", 0), ("source", None))
         if getattr(event, name) != value
     ]
-    problems.extend(payload_problems(kind._payloads, event, ("history", 0)))  # noqa: SLF001
+    problems.extend(payload_problems(kind.event_payloads, event, ("history", 0)))
     if not problems:
         subject = kind._created(event)  # noqa: SLF001
         if subject.status.value != event.target:
             problems.append(
-                Problem(("history", 0, "target"), f"must be {subject.status.value!r}, where it starts", event.target)
+                Problem(
+                    ("history", 0, "target"),
+                    f"must be {subject.status.value!r}, where it starts",
+                    event.target,
+                )
             )
         elif event.at.utcoffset() is None:
             problems.append(Problem(("history", 0, "at"), "must be timezone-aware", event.at))

@@ -8,13 +8,13 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from statemachine import StateMachine
+from typing_extensions import Self
+
 from funnelkit._errors import InvalidInput, Location, Problem, TransitionNotAllowed
 from funnelkit._events import CREATE, EMPTY_PAYLOAD, Event
-from funnelkit._values import check_aware, check_text
-
-from statemachine import StateMachine
-
 from funnelkit._table import TransitionTable
+from funnelkit._values import check_aware, check_text
 
 if TYPE_CHECKING:
     import enum
@@ -37,7 +37,7 @@ class Subject:
     lifecycle: ClassVar[type[StateMachine]]
     """The python-statemachine class that declares this kind of object's lifecycle."""
     _kind: ClassVar[str]
-    _payloads: ClassVar[Mapping[str, Mapping[str, Any]]]
+    event_payloads: ClassVar[Mapping[str, Mapping[str, Any]]]
     _commands: ClassVar[Mapping[str, frozenset[str]]]
 
     if TYPE_CHECKING:
@@ -46,8 +46,13 @@ class Subject:
         history: tuple[Event, ...]
 
         @classmethod
-        def _created(cls: type[TSubject], event: Event) -> TSubject: ...
-        def _apply(self: TSubject, event: Event) -> TSubject: ...
+        def _created(cls, event: Event) -> Self: ...
+        def _apply(self, event: Event) -> Self: ...
+
+    def __init_subclass__(cls) -> None:
+        """Map each command of a new kind of object to the arguments its method takes."""
+        super().__init_subclass__()
+        cls._commands = command_arguments(cls)
 
     @property
     def _table(self) -> TransitionTable:
@@ -78,7 +83,11 @@ class Subject:
             raise self._invalid(
                 event,
                 [
-                    Problem((name,), f"is not an argument of {event}; it takes {sorted(accepted)}", payload[name])
+                    Problem(
+                        (name,),
+                        f"is not an argument of {event}; it takes {sorted(accepted)}",
+                        payload[name],
+                    )
                     for name in unexpected
                 ],
             )
@@ -146,7 +155,7 @@ class Subject:
             raise self._invalid(command, [Problem((name,), f"must be a {kind.__name__}", value)])
         return value
 
-    def _replayed(self: TSubject, event: Event, index: int) -> TSubject:
+    def _replayed(self, event: Event, index: int) -> Self:
         """Apply a stored event after checking it could have happened to this object."""
         status = self.status.value
         expected = {
@@ -156,11 +165,15 @@ class Subject:
             "source": status,
         }
         problems = [
-            Problem(("history", index, name), f"should be {value!r} to follow the events before it", getattr(event, name))
+            Problem(
+                ("history", index, name),
+                f"should be {value!r} to follow the events before it",
+                getattr(event, name),
+            )
             for name, value in expected.items()
             if getattr(event, name) != value
         ]
-        problems.extend(payload_problems(self._payloads, event, ("history", index)))
+        problems.extend(payload_problems(self.event_payloads, event, ("history", index)))
         if not problems:
             target = self._table.target(status, event.command, self, event.payload)
             if target != event.target:
@@ -187,7 +200,13 @@ def payload_problems(
     if shape is None:
         return [Problem((*where, "command"), f"must be one of {sorted(payloads)}", event.command)]
     if set(event.payload) != set(shape):
-        return [Problem((*where, "payload"), f"must have exactly the keys {sorted(shape)}", dict(event.payload))]
+        return [
+            Problem(
+                (*where, "payload"),
+                f"must have exactly the keys {sorted(shape)}",
+                dict(event.payload),
+            )
+        ]
     return [
         Problem((*where, "payload", key), f"must be {_type_name(kind)}", event.payload[key])
         for key, kind in shape.items()
@@ -196,13 +215,13 @@ def payload_problems(
 
 
 def creation_event(
-    cls: type[Subject], id: str, at: datetime, payload: dict[str, object], target: str
+    cls: type[Subject], id: str, at: datetime, payload: Mapping[str, object], target: str
 ) -> Event:
     """Check a new object's id, time and facts, and return the event that creates it."""
     check_text(f"cannot create a {cls._kind}", "id", id)
     check_aware(f"cannot create {cls._kind} {id!r}", "at", at)
-    event = Event(cls._kind, id, 0, CREATE, None, target, at, MappingProxyType(payload))
-    problems = payload_problems(cls._payloads, event, ())
+    event = Event(cls._kind, id, 0, CREATE, None, target, at, MappingProxyType(dict(payload)))
+    problems = payload_problems(cls.event_payloads, event, ())
     if problems:
         raise InvalidInput(f"cannot create {cls._kind} {id!r}", problems)
     return event
@@ -219,7 +238,7 @@ def command_arguments(cls: type[Subject]) -> Mapping[str, frozenset[str]]:
     class can have (a custom pipeline may add ``skip``).
     """
     commands: dict[str, frozenset[str]] = {}
-    for command in cls._payloads:
+    for command in cls.event_payloads:
         if command != CREATE:
             method: Callable[..., object] = getattr(cls, command)
             parameters = inspect.signature(method).parameters

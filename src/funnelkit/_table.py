@@ -9,12 +9,16 @@ construct the table could not reproduce exactly, so the two can never silently d
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
-from statemachine import StateMachine
+from statemachine import State, StateMachine
+from statemachine.callbacks import CallbackSpec
+from statemachine.event import Event
+from statemachine.transition import Transition
 
 from funnelkit._errors import DefinitionError
 
@@ -96,7 +100,8 @@ class TransitionTable:
             initial=lifecycle.initial_state.id,
             statuses=tuple(state.id for state in lifecycle.states),
             final=frozenset(state.id for state in lifecycle.final_states),
-            events=tuple(event.id for event in lifecycle.events),
+            # python-statemachine's metaclass gives the class an `events` list; its stubs type an instance's
+            events=tuple(event.id for event in typing.cast("list[Event]", lifecycle.events)),
             routes=MappingProxyType({key: tuple(value) for key, value in routes.items()}),
             guards=MappingProxyType(guards),
             by_status=MappingProxyType(by_status),
@@ -143,13 +148,13 @@ class TransitionTable:
         )
 
 
-def _declared(specs: Any) -> bool:
+def _declared(specs: Iterable[CallbackSpec]) -> bool:
     # python-statemachine lists naming-convention callbacks on every state and transition;
     # only explicitly declared ones are actions
     return any(not spec.is_convention for spec in specs)
 
 
-def _unsupported_state(state: Any) -> list[str]:
+def _unsupported_state(state: State) -> list[str]:
     problems = []
     if state.states:
         problems.append(f"state {state.id!r} is compound or parallel")
@@ -158,7 +163,7 @@ def _unsupported_state(state: Any) -> list[str]:
     return problems
 
 
-def _unsupported_transition(source: str, transition: Any) -> list[str]:
+def _unsupported_transition(source: str, transition: Transition) -> list[str]:
     where = f"transition {source} -> {', '.join(t.id for t in transition.targets)}"
     checks = (
         (len(transition.targets) != 1, "must have exactly one target"),
@@ -177,10 +182,9 @@ def _unsupported_transition(source: str, transition: Any) -> list[str]:
     return [f"{where} {message}" for failed, message in checks if failed]
 
 
-def _is_plain_name(spec: Any) -> bool:
-    name = spec.attr_name
-    return isinstance(spec.func, str) and isinstance(name, str) and name.isidentifier()
+def _is_plain_name(spec: CallbackSpec) -> bool:
+    return isinstance(spec.func, str) and spec.attr_name.isidentifier()
 
 
-def _guard_specs(transition: Any) -> tuple[tuple[str, bool], ...]:
+def _guard_specs(transition: Transition) -> tuple[tuple[str, bool], ...]:
     return tuple((spec.attr_name, bool(spec.expected_value)) for spec in transition.cond)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import attrs
 
 from funnelkit._errors import InvalidInput, Problem
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -30,14 +34,14 @@ def check_aware(kind: str, name: str, value: object) -> datetime:
     return value
 
 
-def _text(kind: str) -> object:
+def _text(kind: str) -> Validator:
     def validate(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
         check_text(kind, attribute.name, value)
 
     return validate
 
 
-def _optional_text(kind: str) -> object:
+def _optional_text(kind: str) -> Validator:
     def validate(_instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
         if value is not None:
             check_text(kind, attribute.name, value)
@@ -45,13 +49,11 @@ def _optional_text(kind: str) -> object:
     return validate
 
 
-def _member_of(kind: str, enumeration: type[enum.Enum]) -> object:
+def _member_of(kind: str, enumeration: type[enum.Enum]) -> Validator:
     def validate(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
         if not isinstance(value, enumeration):
             allowed = ", ".join(repr(member.value) for member in enumeration)
-            raise InvalidInput(
-                kind, [Problem((attribute.name,), f"must be one of {allowed}", value)]
-            )
+            raise InvalidInput(kind, [Problem((attribute.name,), f"must be one of {allowed}", value)])
 
     return validate
 
@@ -131,7 +133,7 @@ class Account:
     """The part of the market allotted to a salesperson or team."""
 
 
-def _check_email(_instance: object, _attribute: object, value: object) -> None:
+def _check_email(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checked here
     if not isinstance(value, str) or not _EMAIL.fullmatch(value):
         raise InvalidInput(
             "Contact", [Problem(("email",), "must be an address like name@example.com", value)]
@@ -150,12 +152,10 @@ class Contact:
 
     name: str = attrs.field(validator=_text("Contact"))
     email: str = attrs.field(validator=_check_email)
-    role: ContactRole = attrs.field(
-        default=ContactRole.other, validator=_member_of("Contact", ContactRole)
-    )
+    role: ContactRole = attrs.field(default=ContactRole.other, validator=_member_of("Contact", ContactRole))
 
 
-def _check_touch_time(_instance: object, _attribute: object, value: object) -> None:
+def _check_touch_time(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checked here
     check_aware("Touch", "at", value)
 
 

@@ -71,7 +71,17 @@ def _hypothesis_setup_hook() -> None:
     """Register a strategy for every funnelkit type; Hypothesis calls this through its entry point."""
     from hypothesis import strategies as st
 
-    from funnelkit import Account, Client, Contact, Lead, Money, Opportunity, Pipeline, Prospect, Touch
+    from funnelkit import (
+        Account,
+        Client,
+        Contact,
+        Lead,
+        Money,
+        Opportunity,
+        Pipeline,
+        Prospect,
+        Touch,
+    )
 
     registered: dict[type[object], st.SearchStrategy[object]] = {
         Prospect: prospects(),

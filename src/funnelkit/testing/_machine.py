@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
@@ -16,7 +17,7 @@ from funnelkit._events import CREATE
 from funnelkit._lead import Lead
 from funnelkit._lifecycles import LeadStatus, ProspectStatus
 from funnelkit._opportunity import Opportunity
-from funnelkit._pipeline import LOST, WON, Pipeline
+from funnelkit._pipeline import LOST, Pipeline
 from funnelkit._prospect import Prospect
 from funnelkit._replay import replay
 from funnelkit._subject import Subject
@@ -30,15 +31,15 @@ def check_invariants(subject: Subject) -> None:
         AssertionError: naming the rule that is broken.
     """
     history = subject.history
-    table = subject._table  # noqa: SLF001
+    table = subject._table
     assert subject.status.value in table.statuses, "status must be one of the lifecycle's"
     assert history, "every object keeps the event that created it"
     assert history[0].command == CREATE, "the first event creates the object"
     assert [event.sequence for event in history] == list(range(len(history))), "sequences run 0, 1, ..."
     assert all(event.subject_id == subject.id for event in history), "events name their object"
     assert all(event.at.utcoffset() is not None for event in history), "times are timezone-aware"
-    assert all(a.at <= b.at for a, b in zip(history, history[1:])), "time never goes backwards"
-    assert all(a.target == b.source for a, b in zip(history, history[1:])), "events chain statuses"
+    assert all(a.at <= b.at for a, b in itertools.pairwise(history)), "time never goes backwards"
+    assert all(a.target == b.source for a, b in itertools.pairwise(history)), "events chain statuses"
     assert history[-1].target == subject.status.value, "the latest event sets the status"
     assert replay(history) == subject, "replaying the events rebuilds the object"
     _check_terminal_facts(subject)
@@ -56,7 +57,7 @@ def _check_terminal_facts(subject: Subject) -> None:
     if isinstance(subject, Opportunity):
         if subject.status.value == LOST:
             assert subject.lost_reason, "a lost opportunity has a lost reason"
-        if subject.status.value == WON:
+        if subject.status.is_won:
             assert subject.probability == 1, "a won opportunity has probability 1"
             assert subject.amount is not None, "a won opportunity has an amount"
 
@@ -68,6 +69,12 @@ def raised(action: Callable[[], object]) -> FunnelError | None:
     except FunnelError as error:
         return error
     return None
+
+
+def _check_refusal(error: TransitionNotAllowed, subject: Subject, event: str, *, allowed: bool) -> None:
+    assert error.command == event
+    assert error.status == subject.status.value
+    assert not allowed or error.failed_guards, "an allowed event is refused only by a guard"
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -94,16 +101,15 @@ class LifecycleMachine(RuleBasedStateMachine):
     def command(self, data: st.DataObject) -> None:
         """Send any event of the lifecycle: allowed ones must work, others change nothing."""
         subject = self._current()
-        event = data.draw(st.sampled_from(subject._table.events))  # noqa: SLF001
+        event = data.draw(st.sampled_from(subject._table.events))
         at = data.draw(times(subject.last_at))
         before = dump(subject)
         allowed = event in subject.allowed_events()
+        payload = data.draw(arguments(subject, event, at))
         try:
-            result = subject.send(event, at=at, **data.draw(arguments(subject, event, at)))
+            result = subject.send(event, at=at, **payload)
         except TransitionNotAllowed as error:
-            assert error.command == event
-            assert error.status == subject.status.value
-            assert not allowed or error.failed_guards, "an allowed event is refused only by a guard"
+            _check_refusal(error, subject, event, allowed=allowed)
         else:
             assert allowed or event == "skip", f"{event} was accepted but not listed as allowed"
             if isinstance(result, Conversion):
@@ -164,5 +170,8 @@ class ClientMachine(LifecycleMachine):
 
 def pipeline_machine(pipeline: Pipeline) -> type[LifecycleMachine]:
     """Return a machine that drives opportunities in ``pipeline``."""
-    return type(f"{pipeline.lifecycle.__name__}Machine", (LifecycleMachine,), {"subjects": opportunities(pipeline=pipeline)})
-
+    return type(
+        f"{pipeline.lifecycle.__name__}Machine",
+        (LifecycleMachine,),
+        {"subjects": opportunities(pipeline=pipeline)},
+    )

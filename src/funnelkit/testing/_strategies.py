@@ -19,7 +19,15 @@ from funnelkit._lead import Lead
 from funnelkit._lifecycles import ClientStatus, LeadStatus, ProspectStatus
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
-from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
+from funnelkit._pipeline import (
+    DEFAULT_PIPELINE,
+    LOST,
+    RESERVED,
+    WON,
+    ForecastCategory,
+    Pipeline,
+    Stage,
+)
 from funnelkit._prospect import Prospect
 from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
@@ -28,9 +36,7 @@ from funnelkit._values import Account, AccountKind, Channel, Contact, ContactRol
 TSubject = TypeVar("TSubject", bound=Subject)
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
-_ZONE = st.sampled_from(
-    (timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5)))
-)
+_ZONE = st.sampled_from((timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))))
 _WORDS = st.text(string.ascii_letters + string.digits + " -", min_size=1, max_size=20).filter(str.strip)
 
 
@@ -82,21 +88,16 @@ def contacts() -> st.SearchStrategy[Contact]:
 
 def touches(at: st.SearchStrategy[datetime] | None = None) -> st.SearchStrategy[Touch]:
     """Touches on any channel, of any kind."""
-    return st.builds(
-        Touch, _CHANNELS, _WORDS, _TOUCH_KINDS, at if at is not None else times()
-    )
+    return st.builds(Touch, _CHANNELS, _WORDS, _TOUCH_KINDS, at if at is not None else times())
 
 
 def stages() -> st.SearchStrategy[Stage]:
     """Open stages with a probability in [0, 1] (or unknown) and any forecast category."""
     probabilities = st.none() | st.integers(0, 100).map(lambda p: Decimal(p) / 100)
     names = st.text(string.ascii_lowercase, min_size=1, max_size=10).filter(
-        lambda name: name not in ("won", "lost") and not keyword.iskeyword(name)
+        lambda name: name not in (WON, LOST) and name not in RESERVED and not keyword.iskeyword(name)
     )
     return st.builds(Stage, names, probabilities, st.sampled_from(ForecastCategory))
-
-
-
 
 
 @st.composite
@@ -125,7 +126,7 @@ def arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetime) -> 
 
 def _draw_arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name in sorted(subject._commands[command]):  # noqa: SLF001
+    for name in sorted(subject._commands[command]):
         if name == "touch":
             values[name] = Touch(draw(_CHANNELS), draw(_WORDS), draw(_TOUCH_KINDS), at)
         elif name == "amount":
@@ -176,7 +177,7 @@ def _step(draw: st.DrawFn, subject: TSubject, event: str) -> TSubject:
 
 def _walk(draw: st.DrawFn, subject: TSubject, status: enum.Enum | str | None) -> TSubject:
     """Take random allowed steps that keep ``status`` reachable, then the shortest way there."""
-    table = subject._table  # noqa: SLF001
+    table = subject._table
     reach = _reachable(table)
     goal = status.value if isinstance(status, enum.Enum) else status
     for _ in range(draw(st.integers(0, 12))):
@@ -196,7 +197,7 @@ def _walk(draw: st.DrawFn, subject: TSubject, status: enum.Enum | str | None) ->
 
 
 def _shortest(subject: Subject, goal: str | None) -> list[str]:
-    table = subject._table  # noqa: SLF001
+    table = subject._table
     start = subject.status.value
     paths: dict[str, list[str]] = {start: []}
     queue = deque([start])
