@@ -9,7 +9,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from statemachine import StateMachine
-from typing_extensions import Self
 
 from funnelkit._errors import InvalidInput, Location, Problem, TransitionNotAllowed
 from funnelkit._events import CREATE, EMPTY_PAYLOAD, Event
@@ -18,6 +17,8 @@ from funnelkit._values import check_aware, check_text
 
 if TYPE_CHECKING:
     import enum
+
+    from typing_extensions import Self
 
     from funnelkit._pipeline import Stage
 
@@ -99,15 +100,19 @@ class Subject:
         return self.history[-1].at
 
     def _record(self, command: str, at: datetime, payload: dict[str, object] | None = None) -> Event:
-        status = self.status.value
+        # the hot path of every command: the latest event holds the status as a plain string
+        history = self.history
+        latest = history[-1]
+        status = latest.target
         target = self._table.target(status, command, self, payload or EMPTY_PAYLOAD)
         if target is None:
             raise self._not_allowed(command, payload or EMPTY_PAYLOAD)
-        self._check_time(command, at)
+        if type(at) is not datetime or at.utcoffset() is None or at < latest.at:
+            self._check_time(command, at)
         return Event(
             self._kind,
             self.id,
-            len(self.history),
+            len(history),
             command,
             status,
             target,
@@ -157,6 +162,30 @@ class Subject:
 
     def _replayed(self, event: Event, index: int) -> Self:
         """Apply a stored event after checking it could have happened to this object."""
+        history = self.history
+        latest = history[-1]
+        status = latest.target
+        at = event.at
+        shape = self.event_payloads.get(event.command)
+        if (
+            event.source == status
+            and event.sequence == len(history)
+            and event.subject_id == self.id
+            and event.subject == self._kind
+            and shape is not None
+            and _fits(event.payload, shape)
+            and self._table.target(status, event.command, self, event.payload) == event.target
+            and type(at) is datetime
+            and at.utcoffset() is not None
+            and at >= latest.at
+        ):
+            return self._apply(event)
+        raise InvalidInput(
+            f"history of {self._kind} {self.id!r} is inconsistent", self._replay_problems(event, index)
+        )
+
+    def _replay_problems(self, event: Event, index: int) -> list[Problem]:
+        """Say everything wrong with an event that cannot follow this object's history."""
         status = self.status.value
         expected = {
             "subject": self._kind,
@@ -187,9 +216,13 @@ class Subject:
                 )
         if not problems:
             problems.extend(self._time_problems(event.at, ("history", index, "at")))
-        if problems:
-            raise InvalidInput(f"history of {self._kind} {self.id!r} is inconsistent", problems)
-        return self._apply(event)
+        return problems
+
+
+def _fits(payload: Mapping[str, object], shape: Mapping[str, Any]) -> bool:
+    return len(payload) == len(shape) and all(
+        key in payload and isinstance(payload[key], kind) for key, kind in shape.items()
+    )
 
 
 def payload_problems(

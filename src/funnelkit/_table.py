@@ -58,6 +58,8 @@ class TransitionTable:
     guards: Mapping[str, Guard]
     by_status: Mapping[str, tuple[str, ...]]
     """The events declared from each status, in declaration order."""
+    unguarded: Mapping[tuple[str, str], str]
+    """Where an event leads when its first declared transition has no guard, so always wins."""
 
     @classmethod
     def derive(
@@ -105,6 +107,8 @@ class TransitionTable:
             routes=MappingProxyType({key: tuple(value) for key, value in routes.items()}),
             guards=MappingProxyType(guards),
             by_status=MappingProxyType(by_status),
+            # a plain dict: this is the lookup every command makes
+            unguarded={key: found[0].target for key, found in routes.items() if not found[0].guards},
         )
 
     def target(self, status: str, event: str, subject: object, payload: Mapping[str, object]) -> str | None:
@@ -112,6 +116,9 @@ class TransitionTable:
 
         Like python-statemachine, the first declared transition whose guards pass wins.
         """
+        found = self.unguarded.get((status, event))
+        if found is not None:
+            return found
         for route in self.routes.get((status, event), ()):
             if self._passes(route, subject, payload):
                 return route.target
