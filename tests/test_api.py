@@ -1,6 +1,7 @@
 """The public API is exactly what ``__all__`` says, and every error has its place in the tree."""
 
 import funnelkit as fk
+import funnelkit.qualification as q
 import funnelkit.testing
 
 
@@ -10,10 +11,10 @@ def public_names(module: object) -> list[str]:
 
 def test_all_is_complete() -> None:
     # ruff's RUF022 keeps the order; this keeps the contents honest
-    for module in (fk, funnelkit.testing):
+    for module in (fk, funnelkit.testing, q):
         exported = module.__all__
         assert len(set(exported)) == len(exported)
-        assert set(public_names(module)) - {"testing"} == set(exported)
+        assert set(public_names(module)) - {"testing", "qualification"} == set(exported)
 
 
 def test_errors_refine_builtins() -> None:

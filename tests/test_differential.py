@@ -10,6 +10,7 @@ from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed as EngineRefused
 
 import funnelkit as fk
+import funnelkit.qualification as q
 from funnelkit import testing
 from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
@@ -34,12 +35,25 @@ def engine_target(subject: Subject, event: str, payload: Mapping[str, object]) -
     return str(lifecycle.states_map[holder.state].id)
 
 
+def payload_for(subject: Subject, event: str, data: st.DataObject) -> dict[str, object]:
+    """The payload the command itself would record, where a guard judges it."""
+    if event == "qualify" and isinstance(subject, fk.Lead):
+        framework = data.draw(st.sampled_from(list(q.frameworks().values())))
+        return {"qualification": framework.evaluate(subject).summary()}
+    if isinstance(subject, fk.Opportunity) and event in ("advance", "skip"):
+        ids = [stage.value for stage in subject.pipeline.stages]
+        here = subject.status.value
+        to = data.draw(st.sampled_from(ids)) if event == "skip" else None
+        following = ids[ids.index(here) + 1] if here in ids[:-1] else None
+        target = to if event == "skip" else following
+        return {**({"to": to} if to else {}), **subject.gate_payload(target)}
+    return {}
+
+
 def agree(subject: Subject, data: st.DataObject) -> None:
     table = subject._table
     for event in table.events:
-        payload = data.draw(testing.arguments(subject, event, subject.last_at))
-        if event != "skip":
-            payload = {}
+        payload = payload_for(subject, event, data)
         assert table.target(subject.status.value, event, subject, payload) == engine_target(
             subject, event, payload
         ), (subject.status.value, event, payload)
@@ -77,6 +91,17 @@ def test_custom_pipelines_agree_with_engine(data: st.DataObject) -> None:
     pipeline = data.draw(testing.pipelines())
     status = data.draw(st.sampled_from(list(pipeline.by_value)))
     agree(data.draw(testing.opportunities(status=status, pipeline=pipeline)), data)
+
+
+def test_payload_guards_are_exercised_both_ways() -> None:
+    seen: set[str | None] = set()
+
+    @given(testing.leads(status=fk.LeadStatus.sales_accepted), st.data())
+    def record(lead: fk.Lead, data: st.DataObject) -> None:
+        seen.add(engine_target(lead, "qualify", payload_for(lead, "qualify", data)))
+
+    record()
+    assert seen == {None, "sales_qualified"}
 
 
 def test_the_guard_is_exercised_both_ways() -> None:

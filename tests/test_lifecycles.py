@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import funnelkit as fk
+import funnelkit.qualification as q
 from funnelkit import testing
 
 TestProspects = testing.ProspectMachine.TestCase
@@ -51,3 +52,6 @@ def test_statuses_are_the_lifecycle_states() -> None:
         (fk.Client, fk.ClientStatus),
     ):
         assert [state.id for state in kind.lifecycle.states] == [member.value for member in status]
+
+
+TestMeddicGatedPipeline = testing.pipeline_machine(fk.DEFAULT_PIPELINE.gated_by(q.meddic())).TestCase

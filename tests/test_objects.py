@@ -12,7 +12,9 @@ Day = Callable[[int], datetime]
 
 
 def sales_qualified(lead: fk.Lead, day: Day) -> fk.Lead:
-    return lead.work(at=day(2)).mark_marketing_qualified(at=day(3)).accept(at=day(4)).qualify(at=day(5))
+    accepted = lead.work(at=day(2)).mark_marketing_qualified(at=day(3)).accept(at=day(4))
+    facts = {"budget": fk.Money(9000, "EUR"), "authority": True, "need": "late invoices"}
+    return accepted.record(at=day(5), facts=facts, source="discovery call").qualify(at=day(5))
 
 
 def test_prospect_responds_into_a_lead(day: Day, acme: fk.Account, ada: fk.Contact) -> None:

@@ -56,8 +56,8 @@ def test_later_events_must_follow(lead: fk.Lead, day: Any) -> None:
         "history.1.sequence: should be 1 to follow the events before it",
         "history.1.source: should be 'new' to follow the events before it",
     ]
-    assert problems_of([first, attrs.evolve(worked, command="qualify")]) == [
-        f"history.1.target: 'qualify' from 'new' leads to None; allowed: {lead.allowed_events()}"
+    assert problems_of([first, attrs.evolve(worked, command="accept")]) == [
+        f"history.1.target: 'accept' from 'new' leads to None; allowed: {lead.allowed_events()}"
     ]
     assert problems_of([first, attrs.evolve(worked, command="fly")]) == [
         f"history.1.command: must be one of {sorted(fk.Lead.event_payloads)}"

@@ -13,7 +13,7 @@ import functools
 import operator
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, Union
@@ -119,6 +119,10 @@ def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]
     return [Problem((*where, *item["loc"]), item["msg"], item.get("input")) for item in error.errors()]
 
 
+_SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}
+"""The attrs class each derived model came from; event models are not listed."""
+
+
 @functools.cache
 def _model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  # noqa: ANN401 - a class
     if kind is Event:
@@ -135,12 +139,14 @@ def _model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]: 
             annotation = types.GenericAlias(list, _event_model((kind._kind,), for_schema=for_schema))  # noqa: SLF001
         # every field is required: dump writes them all, and a missing one is a problem
         fields[field.name] = (annotation, ...)
-    return pydantic.create_model(
+    model: type[pydantic.BaseModel] = pydantic.create_model(
         kind.__name__,
         __config__=pydantic.ConfigDict(extra="forbid"),
         __doc__=(kind.__doc__ or "").split("\n\n")[0],
         **fields,
     )
+    _SOURCES[model] = kind
+    return model
 
 
 def _annotation(hint: Any, *, for_schema: bool) -> Any:  # noqa: ANN401 - a type expression
@@ -224,9 +230,8 @@ def _build(kind: Any, parsed: Any, where: Location, problems: list[Problem]) -> 
     return _construct(kind, values, where, problems)
 
 
-def _domain_of(parsed: pydantic.BaseModel) -> Any:  # noqa: ANN401
-    name = type(parsed).__name__
-    return Event if name.endswith("Event") else _DOMAIN[name]
+def _domain_of(parsed: pydantic.BaseModel) -> Any:  # noqa: ANN401 - the class the model was derived from
+    return _SOURCES.get(type(parsed), Event)
 
 
 def _construct(kind: Any, values: dict[str, Any], where: Location, problems: list[Problem]) -> Any:  # noqa: ANN401
@@ -299,19 +304,3 @@ def _consistent(subject: Subject, problems: list[Problem]) -> Subject:
         if getattr(subject, field.name) != getattr(rebuilt, field.name)
     )
     return rebuilt
-
-
-def _register() -> Mapping[str, type[object]]:
-    from funnelkit import _money, _pipeline, _values
-
-    classes: list[type[object]] = [
-        *KINDS.values(),
-        _money.Money,
-        _pipeline.Pipeline,
-        _pipeline.Stage,
-    ]
-    classes += [_values.Account, _values.Contact, _values.Touch]
-    return {cls.__name__: cls for cls in classes}
-
-
-_DOMAIN = _register()

@@ -25,6 +25,7 @@ PAST_TENSE: Mapping[str, str] = MappingProxyType(
         "exclude": "Excluded",
         "work": "WorkStarted",
         "engage": "Engaged",
+        "record": "EvidenceRecorded",
         "nurture": "Nurtured",
         "recycle": "Recycled",
         "reengage": "Reengaged",

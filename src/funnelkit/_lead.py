@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -17,6 +18,18 @@ from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
 from funnelkit._subject import Subject, creation_event
 from funnelkit._table import Guard, TransitionTable
 from funnelkit._values import Account, Channel, Contact, Touch
+from funnelkit.qualification import (
+    NO_EVIDENCE,
+    Evidence,
+    Fact,
+    FactValue,
+    Framework,
+    Outcome,
+    QualificationResult,
+    Summary,
+    bant,
+)
+from funnelkit.qualification._recording import collect_facts, disqualified_reason
 
 _STATUS = {status.value: status for status in LeadStatus}
 
@@ -25,15 +38,36 @@ def _may_fast_track(lead: Lead, _payload: object) -> bool:
     return lead.source.kind.is_hand_raise or lead.source.channel is Channel.sales
 
 
+def _qualified(_lead: Lead, payload: Mapping[str, object]) -> bool:
+    summary = payload.get("qualification")
+    return isinstance(summary, Summary) and summary.outcome == Outcome.qualified.value
+
+
+def _why_not_qualified(_lead: Lead, payload: Mapping[str, object]) -> str:
+    summary = payload.get("qualification")
+    if not isinstance(summary, Summary):
+        return "qualify needs the result of a qualification framework"
+    failing = ", ".join(f"{name} {verdict}" for name, verdict in summary.verdicts if verdict != "met")
+    return f"{summary.framework} {summary.version} says {summary.outcome}; not met: {failing}"
+
+
 GUARDS = MappingProxyType(
     {
         "may_fast_track": Guard(
             _may_fast_track,
             "only a hand-raiser (its source touch is a demo or contact request) or a "
             "sales-generated lead (source channel 'sales') may skip marketing qualification",
-        )
+        ),
+        "is_qualified": Guard(
+            _qualified,
+            "the qualification framework must find the lead qualified",
+            reads_payload=True,
+            explain=_why_not_qualified,
+        ),
     }
 )
+DEFAULT_FRAMEWORK = bant()
+"""The framework ``qualify`` applies unless given another: BANT, 3 of 4."""
 
 
 @attrs.frozen(hash=False)
@@ -52,7 +86,7 @@ class Lead(Subject):
         ...     at=day(1),
         ... )
         >>> lead.allowed_events()
-        ('work', 'engage', 'nurture', 'mark_marketing_qualified', 'disqualify')
+        ('work', 'record', 'engage', 'nurture', 'mark_marketing_qualified', 'disqualify')
         >>> lead.fast_track(at=day(2))
         Traceback (most recent call last):
         ...
@@ -75,6 +109,8 @@ class Lead(Subject):
     """How many times it was recycled back to nurturing."""
     opportunity_id: str | None = None
     """The opportunity it converted into."""
+    evidence: Evidence = NO_EVIDENCE
+    """The discovery facts recorded so far; a fact never recorded is unknown."""
     history: tuple[Event, ...] = ()
 
     lifecycle: ClassVar = LeadLifecycle
@@ -89,13 +125,14 @@ class Lead(Subject):
                 "prospect_id": str | None,
             },
             "work": {},
+            "record": {"facts": tuple[Fact, ...]},
             "engage": {"touch": Touch},
             "nurture": {"reason": str},
             "reengage": {},
             "mark_marketing_qualified": {},
             "accept": {},
             "fast_track": {},
-            "qualify": {},
+            "qualify": {"qualification": Summary},
             "recycle": {"reason": str},
             "disqualify": {"reason": str},
             "convert": {"opportunity_id": str},
@@ -149,6 +186,7 @@ class Lead(Subject):
             payload.get("reason", self.reason),  # type: ignore[arg-type]
             self.recycle_count + 1 if command == "recycle" else self.recycle_count,
             payload.get("opportunity_id", self.opportunity_id),  # type: ignore[arg-type]
+            self.evidence.adding(payload["facts"]) if command == "record" else self.evidence,  # type: ignore[arg-type]
             (*self.history, event),
         )
 
@@ -187,18 +225,29 @@ class Lead(Subject):
         """Hand a hand-raiser or sales-generated lead to sales without MQL."""
         return self._apply(self._record("fast_track", at))
 
-    def qualify(self, *, at: datetime) -> Lead:
-        """Record that sales qualified the lead (an SQL)."""
-        return self._apply(self._record("qualify", at))
+    def record(
+        self, *, at: datetime, facts: Mapping[str, FactValue] | Iterable[Fact], source: str = "recorded"
+    ) -> Lead:
+        """Record discovery facts: a mapping of name to value (all from ``source``), or Facts."""
+        return self._apply(self._record("record", at, {"facts": collect_facts(self, facts, source, at)}))
+
+    def qualify(self, *, at: datetime, framework: Framework = DEFAULT_FRAMEWORK) -> Lead:
+        """Make the lead sales-qualified (an SQL) if ``framework`` finds it qualified.
+
+        The framework's verdicts are kept in the event. A lead it does not find qualified is
+        refused with the failing criteria in the error.
+        """
+        result = self._instance("qualify", "framework", framework, Framework).evaluate(self)
+        return self._apply(self._record("qualify", at, {"qualification": result.summary()}))
 
     def recycle(self, *, at: datetime, reason: str) -> Lead:
         """Send the lead back to nurturing (sales rejected it, or it was disqualified), saying why."""
         return self._apply(self._record("recycle", at, {"reason": self._text("recycle", "reason", reason)}))
 
-    def disqualify(self, *, at: datetime, reason: str) -> Lead:
+    def disqualify(self, *, at: datetime, reason: str | QualificationResult) -> Lead:
         """Record that the lead will not buy (no need, wrong market, competitor, junk), saying why."""
         return self._apply(
-            self._record("disqualify", at, {"reason": self._text("disqualify", "reason", reason)})
+            self._record("disqualify", at, {"reason": disqualified_reason(self, "disqualify", reason)})
         )
 
     def convert(

@@ -64,6 +64,14 @@ class LeadLifecycle(StateMachine):
     s = States.from_enum(LeadStatus, initial=LeadStatus.new, final=[LeadStatus.converted])
 
     work = s.new.to(s.working)
+    record = (
+        s.new.to.itself()
+        | s.working.to.itself()
+        | s.nurturing.to.itself()
+        | s.marketing_qualified.to.itself()
+        | s.sales_accepted.to.itself()
+        | s.sales_qualified.to.itself()
+    )
     engage = (
         s.new.to.itself()
         | s.working.to.itself()
@@ -85,7 +93,7 @@ class LeadLifecycle(StateMachine):
         | s.working.to(s.sales_accepted, cond="may_fast_track")
         | s.nurturing.to(s.sales_accepted, cond="may_fast_track")
     )
-    qualify = s.sales_accepted.to(s.sales_qualified)
+    qualify = s.sales_accepted.to(s.sales_qualified, cond="is_qualified")
     recycle = (
         s.marketing_qualified.to(s.nurturing)
         | s.sales_accepted.to(s.nurturing)

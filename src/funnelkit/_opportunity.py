@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -12,10 +13,13 @@ import attrs
 from funnelkit._conversion import Conversion
 from funnelkit._errors import Problem
 from funnelkit._events import CREATE, JSON_AS, Event
+from funnelkit._gates import gate_framework
 from funnelkit._money import Money
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
 from funnelkit._subject import Subject, creation_event
 from funnelkit._values import Account, Contact
+from funnelkit.qualification import NO_EVIDENCE, Evidence, Fact, FactValue, Summary
+from funnelkit.qualification._recording import collect_facts
 
 if TYPE_CHECKING:
     from funnelkit._client import Client
@@ -57,6 +61,8 @@ class Opportunity(Subject):
     """The expected deal size; ``None`` while unknown."""
     lost_reason: str | None = None
     """Why it was last lost."""
+    evidence: Evidence = NO_EVIDENCE
+    """The discovery facts recorded so far; stage gates judge them."""
     history: tuple[Event, ...] = ()
 
     lifecycle: ClassVar = DEFAULT_PIPELINE.lifecycle
@@ -72,9 +78,10 @@ class Opportunity(Subject):
                 "amount": Money | None,
                 "pipeline": Pipeline,
             },
-            "advance": {},
+            "advance": {"gate": Summary | None},
             "move_back": {},
-            "skip": {"to": str},
+            "skip": {"to": str, "gate": Summary | None},
+            "record": {"facts": tuple[Fact, ...]},
             "win": {"client_id": str, "amount": Money},
             "lose": {"reason": str},
             "reopen": {},
@@ -138,6 +145,7 @@ class Opportunity(Subject):
             payload.get("client_id", self.client_id),
             payload.get("amount", self.amount),
             payload.get("reason", self.lost_reason),
+            self.evidence.adding(payload["facts"]) if event.command == "record" else self.evidence,
             (*self.history, event),
         )
 
@@ -167,9 +175,25 @@ class Opportunity(Subject):
             return None
         return self.amount * self.probability
 
+    def gate_payload(self, stage: str | None) -> dict[str, object]:
+        """The gate result a move into ``stage`` carries: ``None`` when the stage has no gate."""
+        criterion = self.pipeline.requirement(stage) if stage is not None else None
+        if criterion is None:
+            return {"gate": None}
+        return {"gate": gate_framework(str(stage), criterion).evaluate(self).summary()}
+
     def advance(self, *, at: datetime) -> Opportunity:
-        """Move to the next stage of the pipeline."""
-        return self._apply(self._record("advance", at))
+        """Move to the next stage of the pipeline, if its gate (when it has one) is passed."""
+        ids = [stage.value for stage in self.pipeline.stages]
+        here = self.status.value
+        following = ids[ids.index(here) + 1] if here in ids[:-1] else None
+        return self._apply(self._record("advance", at, self.gate_payload(following)))
+
+    def record(
+        self, *, at: datetime, facts: Mapping[str, FactValue] | Iterable[Fact], source: str = "recorded"
+    ) -> Opportunity:
+        """Record discovery facts: a mapping of name to value (all from ``source``), or Facts."""
+        return self._apply(self._record("record", at, {"facts": collect_facts(self, facts, source, at)}))
 
     def move_back(self, *, at: datetime) -> Opportunity:
         """Move back to the previous stage, where the pipeline allows it."""
@@ -177,7 +201,8 @@ class Opportunity(Subject):
 
     def skip(self, *, at: datetime, to: str) -> Opportunity:
         """Jump forward to the later stage ``to``, where the pipeline allows skipping."""
-        return self._apply(self._record("skip", at, {"to": self._text("skip", "to", to)}))
+        target = self._text("skip", "to", to)
+        return self._apply(self._record("skip", at, {"to": target, **self.gate_payload(target)}))
 
     def win(
         self,

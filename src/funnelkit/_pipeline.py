@@ -14,7 +14,9 @@ import attrs
 from statemachine import State, StateMachine
 
 from funnelkit._errors import DefinitionError
+from funnelkit._gates import GATE, GATE_GUARD, GATED_EVENTS, requirement
 from funnelkit._table import Guard, TransitionTable
+from funnelkit.qualification import Criterion, Framework
 
 WON = "won"
 LOST = "lost"
@@ -28,6 +30,10 @@ class ForecastCategory(str, enum.Enum):
     commit = "commit"
     closed = "closed"
     omitted = "omitted"
+
+
+def _names(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(names)
 
 
 @attrs.frozen
@@ -47,6 +53,8 @@ class Stage:
     """The stage's id, the value of ``opportunity.status``."""
     probability: Decimal | None
     forecast_category: ForecastCategory
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    """Facts an opportunity must have (at the pipeline's ``stage_grade``) to enter the stage."""
 
     @property
     def is_open(self) -> bool:
@@ -59,7 +67,7 @@ class Stage:
         return self.value == WON
 
 
-EVENTS = ("advance", "move_back", "skip", "win", "lose", "reopen")
+EVENTS = ("advance", "move_back", "skip", "win", "lose", "reopen", "record")
 RESERVED = frozenset(EVENTS) | frozenset(dir(StateMachine))
 """Ids a stage may not take: they would clash with the lifecycle class built from the pipeline."""
 
@@ -87,7 +95,7 @@ class Pipeline:
         >>> quick = Pipeline("quick", (Stage("talk", Decimal("0.2"), F.pipeline),
         ...                            Stage("offer", Decimal("0.7"), F.commit)))
         >>> quick.table.by_status["talk"]
-        ('advance', 'lose')
+        ('advance', 'lose', 'record')
         >>> Pipeline("broken", ())
         Traceback (most recent call last):
         ...
@@ -104,6 +112,8 @@ class Pipeline:
     """The stage new opportunities start in; the first stage when ``None``."""
     reopen_to: str | None = None
     """The stage a reopened opportunity returns to; ``start`` when ``None``."""
+    stage_grade: int = 2
+    """The grade (0-3) a stage's required facts must reach: 2 is "validated"."""
     lifecycle: type[StateMachine] = attrs.field(init=False, eq=False, repr=False)
     table: TransitionTable = attrs.field(init=False, eq=False, repr=False)
     by_value: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
@@ -117,7 +127,23 @@ class Pipeline:
         object.__setattr__(self, "by_value", MappingProxyType(stages))
         lifecycle = _build(self)
         object.__setattr__(self, "lifecycle", lifecycle)
-        object.__setattr__(self, "table", TransitionTable.derive(lifecycle, _skip_guards(self)))
+        guards = {**_skip_guards(self), GATE: GATE_GUARD}
+        object.__setattr__(self, "table", TransitionTable.derive(lifecycle, guards))
+
+    def requirement(self, stage: str) -> Criterion | None:
+        """The criterion an opportunity must meet to enter ``stage``, or ``None`` for no gate."""
+        found = self.by_value.get(stage)
+        return requirement(found.requires, self.stage_grade) if found is not None and found.requires else None
+
+    def gated_by(self, framework: Framework) -> Pipeline:
+        """This pipeline with the stage requirements of ``framework`` (such as MEDDIC's).
+
+        Requirements name facts; a framework's criteria ids are its built-in facts' names.
+        """
+        stages = tuple(
+            attrs.evolve(stage, requires=framework.stages.get(stage.value, ())) for stage in self.stages
+        )
+        return attrs.evolve(self, stages=stages, stage_grade=framework.stage_grade)
 
     @property
     def first(self) -> Stage:
@@ -133,6 +159,8 @@ def _problems(pipeline: Pipeline) -> list[str]:
     for index, stage in enumerate(pipeline.stages):
         problems.extend(f"stage {index} ({stage.value!r}) {fault}" for fault in _stage_faults(stage, seen))
         seen.add(stage.value)
+    if isinstance(pipeline.stage_grade, bool) or pipeline.stage_grade not in range(4):
+        problems.append(f"stage_grade {pipeline.stage_grade!r} must be 0, 1, 2 or 3")
     for option in ("start", "reopen_to"):
         value = getattr(pipeline, option)
         if value is not None and value not in seen:
@@ -160,6 +188,9 @@ def _stage_faults(stage: Stage, seen: set[str]) -> list[str]:
         faults.append(f"has probability {probability!r}: give a Decimal in [0, 1], or None for unknown")
     if not isinstance(category, ForecastCategory):
         faults.append(f"has forecast category {stage.forecast_category!r}: use a ForecastCategory")
+    required: tuple[object, ...] = stage.requires
+    if not all(isinstance(name, str) and name.isidentifier() for name in required):
+        faults.append(f"requires {stage.requires!r}: name facts, such as 'economic_buyer'")
     return faults
 
 
@@ -181,6 +212,7 @@ def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
         "win": [(source, WON) for source in (ids if pipeline.allow_skip else ids[last:])],
         "lose": [(source, LOST) for source in ids],
         "reopen": [(LOST, pipeline.reopen_to or pipeline.start or ids[0])],
+        "record": [(stage, stage) for stage in ids],
     }
     return {event: pairs for event, pairs in moves.items() if pairs}
 
@@ -210,7 +242,7 @@ def _build(pipeline: Pipeline) -> type[StateMachine]:
     namespace: dict[str, Any] = dict(states)
     for event, pairs in _moves(pipeline).items():
         transitions = [
-            states[source].to(states[target], cond=f"to_{target}" if event == "skip" else None)
+            states[source].to(states[target], cond=_conditions(pipeline, event, target))
             for source, target in pairs
         ]
         combined = transitions[0]
@@ -219,6 +251,13 @@ def _build(pipeline: Pipeline) -> type[StateMachine]:
         namespace[event] = combined
     namespace["__doc__"] = f"The lifecycle of opportunities in the {pipeline.name!r} pipeline."
     return type(_class_name(pipeline.name), (StateMachine,), namespace)
+
+
+def _conditions(pipeline: Pipeline, event: str, target: str) -> list[str]:
+    conditions = [f"to_{target}"] if event == "skip" else []
+    if event in GATED_EVENTS and pipeline.by_value[target].requires:
+        conditions.append(GATE)
+    return conditions
 
 
 def _class_name(name: str) -> str:

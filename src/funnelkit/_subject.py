@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -219,9 +220,17 @@ class Subject:
         return problems
 
 
+def conforms(value: object, kind: Any) -> bool:  # noqa: ANN401 - a class, a union, or tuple[X, ...]
+    """Whether ``value`` is of ``kind``, where ``kind`` may also be ``tuple[X, ...]``."""
+    if typing.get_origin(kind) is tuple:
+        (item, _) = typing.get_args(kind)
+        return isinstance(value, tuple) and all(isinstance(element, item) for element in value)
+    return isinstance(value, kind)
+
+
 def _fits(payload: Mapping[str, object], shape: Mapping[str, Any]) -> bool:
     return len(payload) == len(shape) and all(
-        key in payload and isinstance(payload[key], kind) for key, kind in shape.items()
+        key in payload and conforms(payload[key], kind) for key, kind in shape.items()
     )
 
 
@@ -243,7 +252,7 @@ def payload_problems(
     return [
         Problem((*where, "payload", key), f"must be {_type_name(kind)}", event.payload[key])
         for key, kind in shape.items()
-        if not isinstance(event.payload[key], kind)
+        if not conforms(event.payload[key], kind)
     ]
 
 
@@ -261,7 +270,7 @@ def creation_event(
 
 
 def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class or a union of classes
-    return getattr(kind, "__name__", None) or str(kind)
+    return str(kind) if typing.get_origin(kind) else getattr(kind, "__name__", None) or str(kind)
 
 
 def command_arguments(cls: type[Subject]) -> Mapping[str, frozenset[str]]:

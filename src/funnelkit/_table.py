@@ -34,6 +34,12 @@ class Guard:
     """What must hold, in words, for error messages."""
     reads_payload: bool = False
     """Whether it judges the command's payload, so it cannot be judged before the command."""
+    explain: Callable[[Any, Mapping[str, object]], str] | None = None
+    """Says why the guard failed for a subject and payload, when the description is not enough."""
+
+    def why(self, subject: object, payload: Mapping[str, object]) -> str:
+        """The reason to give when the guard fails."""
+        return self.description if self.explain is None else self.explain(subject, payload)
 
 
 @attrs.frozen
@@ -136,6 +142,13 @@ class TransitionTable:
             if any(self._could_pass(route, subject) for route in self.routes[status, event])
         )
 
+    def possible_target(self, status: str, event: str, subject: object) -> str | None:
+        """Where ``event`` could lead from ``status`` given a suitable payload, or ``None``."""
+        for route in self.routes.get((status, event), ()):
+            if self._could_pass(route, subject):
+                return route.target
+        return None
+
     def _could_pass(self, route: Route, subject: object) -> bool:
         guards = self.guards
         return all(
@@ -148,7 +161,7 @@ class TransitionTable:
     ) -> tuple[str, ...]:
         """Explain each guard that failed for the transitions ``event`` declares from ``status``."""
         return tuple(
-            f"{name}: {self.guards[name].description}"
+            f"{name}: {self.guards[name].why(subject, payload)}"
             for route in self.routes.get((status, event), ())
             for name, expected in route.guards
             if self.guards[name].test(subject, payload) is not expected

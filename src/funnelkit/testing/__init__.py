@@ -14,6 +14,8 @@ Example:
     >>> test_qualified_leads_can_convert()
 """
 
+from funnelkit.testing._contracts import CriterionContract
+from funnelkit.testing._evidence import Completeness, evidence, fact_lists, facts
 from funnelkit.testing._machine import (
     ClientMachine,
     LeadMachine,
@@ -43,6 +45,8 @@ from funnelkit.testing._strategies import (
 
 __all__ = [
     "ClientMachine",
+    "Completeness",
+    "CriterionContract",
     "LeadMachine",
     "LifecycleMachine",
     "OpportunityMachine",
@@ -52,6 +56,9 @@ __all__ = [
     "check_invariants",
     "clients",
     "contacts",
+    "evidence",
+    "fact_lists",
+    "facts",
     "ids",
     "leads",
     "money",
@@ -65,34 +72,3 @@ __all__ = [
     "times",
     "touches",
 ]
-
-
-def _hypothesis_setup_hook() -> None:
-    """Register a strategy for every funnelkit type; Hypothesis calls this through its entry point."""
-    from hypothesis import strategies as st
-
-    from funnelkit import (
-        Account,
-        Client,
-        Contact,
-        Lead,
-        Money,
-        Opportunity,
-        Pipeline,
-        Prospect,
-        Touch,
-    )
-
-    registered: dict[type[object], st.SearchStrategy[object]] = {
-        Prospect: prospects(),
-        Lead: leads(),
-        Opportunity: opportunities(),
-        Client: clients(),
-        Account: accounts(),
-        Contact: contacts(),
-        Touch: touches(),
-        Money: money(),
-        Pipeline: pipelines(),
-    }
-    for kind, strategy in registered.items():
-        st.register_type_strategy(kind, strategy)

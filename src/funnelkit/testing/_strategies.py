@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from funnelkit._client import Client
 from funnelkit._conversion import Conversion
-from funnelkit._lead import Lead
+from funnelkit._lead import DEFAULT_FRAMEWORK, Lead
 from funnelkit._lifecycles import ClientStatus, LeadStatus, ProspectStatus
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
@@ -32,6 +32,8 @@ from funnelkit._prospect import Prospect
 from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, AccountKind, Channel, Contact, ContactRole, Touch, TouchKind
+from funnelkit.qualification import Fact
+from funnelkit.testing._evidence import Completeness, evidence, fact_lists
 
 TSubject = TypeVar("TSubject", bound=Subject)
 
@@ -97,7 +99,8 @@ def stages() -> st.SearchStrategy[Stage]:
     names = st.text(string.ascii_lowercase, min_size=1, max_size=10).filter(
         lambda name: name not in (WON, LOST) and name not in RESERVED and not keyword.iskeyword(name)
     )
-    return st.builds(Stage, names, probabilities, st.sampled_from(ForecastCategory))
+    requires = st.lists(st.sampled_from(["pain", "metrics", "champion"]), unique=True, max_size=2)
+    return st.builds(Stage, names, probabilities, st.sampled_from(ForecastCategory), requires)
 
 
 @st.composite
@@ -135,6 +138,8 @@ def _draw_arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetim
             values[name] = draw(st.sampled_from([stage.value for stage in _pipeline(subject).stages]))
         elif name == "reason":
             values[name] = draw(reasons())
+        elif name == "facts":
+            values[name] = draw(fact_lists())
         elif name.endswith("_id"):
             values[name] = draw(ids(f"{name[0].upper()}-"))
     return values
@@ -169,7 +174,24 @@ def _reachable(table: TransitionTable) -> dict[str, set[str]]:
     return reach
 
 
+def _prepared(draw: st.DrawFn, subject: TSubject, event: str) -> TSubject:
+    """Record the facts a guarded step needs, so the walk can take it."""
+    needed: tuple[str, ...] = ()
+    if event == "qualify":
+        needed = tuple(criterion.id for criterion in DEFAULT_FRAMEWORK.criteria)
+    elif event == "advance" and isinstance(subject, Opportunity):
+        target = subject._table.possible_target(subject.status.value, event, subject)
+        found = subject.pipeline.by_value.get(target or "")
+        needed = found.requires if found is not None else ()
+    if not needed:
+        return subject
+    at = _draw_time(draw, subject.last_at)
+    facts = [Fact(name, True, "strategy", at, grade=3) for name in needed]
+    return subject.send("record", at=at, facts=facts)  # type: ignore[no-any-return]
+
+
 def _step(draw: st.DrawFn, subject: TSubject, event: str) -> TSubject:
+    subject = _prepared(draw, subject, event)
     at = _draw_time(draw, subject.last_at)
     result = subject.send(event, at=at, **_draw_arguments(draw, subject, event, at))
     return result.source if isinstance(result, Conversion) else result  # type: ignore[no-any-return]
@@ -186,7 +208,7 @@ def _walk(draw: st.DrawFn, subject: TSubject, status: enum.Enum | str | None) ->
             event
             for event in subject.allowed_events()
             if event != "skip"
-            and (goal is None or goal in reach[table.target(here, event, subject, {}) or here])
+            and (goal is None or goal in reach[table.possible_target(here, event, subject) or here])
         ]
         if not options:
             break
@@ -204,7 +226,7 @@ def _shortest(subject: Subject, goal: str | None) -> list[str]:
     while queue and goal not in paths:
         here = queue.popleft()
         for event in table.by_status[here]:
-            target = None if event == "skip" else table.target(here, event, subject, {})
+            target = None if event == "skip" else table.possible_target(here, event, subject)
             if target is not None and target not in paths:
                 paths[target] = [*paths[here], event]
                 queue.append(target)
@@ -225,8 +247,14 @@ def prospects(draw: st.DrawFn, status: ProspectStatus | None = None) -> Prospect
 
 
 @st.composite
-def leads(draw: st.DrawFn, status: LeadStatus | None = None) -> Lead:
-    """Leads with a consistent history, in ``status`` if given, else any status."""
+def leads(
+    draw: st.DrawFn, status: LeadStatus | None = None, completeness: Completeness | None = None
+) -> Lead:
+    """Leads with a consistent history, in ``status`` if given, else any status.
+
+    Each first records drawn evidence (``completeness``: none, partial, complete or
+    contradictory; any by default), then walks its lifecycle.
+    """
     at = draw(times())
     lead = Lead.create(
         draw(ids("L-")),
@@ -236,6 +264,9 @@ def leads(draw: st.DrawFn, status: LeadStatus | None = None) -> Lead:
         at=at,
         prospect_id=draw(st.none() | ids("P-")),
     )
+    found = draw(evidence(completeness))
+    if found.facts:
+        lead = lead.record(at=at, facts=found.facts)
     return _walk(draw, lead, status)
 
 

@@ -1,0 +1,310 @@
+"""Combinators: criteria made of criteria, judging every child and explaining the verdict.
+
+Every combinator but ``not_`` is monotone (a better child never makes it worse), so one rule
+settles unknown children for all of them: under ``UnknownMode.block`` the result is the verdict
+the children give when every unknown turns out unmet, if that equals the verdict when every
+unknown turns out met, and unknown otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from funnelkit._errors import DefinitionError
+from funnelkit.qualification._criteria import Combinable, Criterion
+from funnelkit.qualification._results import BY_RANK, RANK, CriterionResult, UnknownMode, Verdict
+
+Judged = tuple[Verdict, int | None]
+"""A child's verdict and grade; ``None`` for a child left out (unknown, under ``ignore``)."""
+_TOP_GRADE = 3
+_VALUE = {Verdict.met: Decimal(1), Verdict.partial: Decimal("0.5"), Verdict.unmet: Decimal(0)}
+
+
+def _grade(verdict: Verdict, grade: int | None) -> int:
+    # an ungraded verdict counts as the grade it stands for
+    if grade is not None:
+        return grade
+    return {Verdict.met: _TOP_GRADE, Verdict.partial: 1}.get(verdict, 0)
+
+
+@attrs.frozen(repr=False)
+class Combinator(Combinable):
+    """A criterion that judges by combining the results of its children."""
+
+    children: tuple[Criterion, ...]
+    unknown: UnknownMode
+
+    @property
+    def id(self) -> str:
+        """The combinator's readable form, such as ``all_of(budget, need)``."""
+        return repr(self)
+
+    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
+        """Assess every child (no short cut) and combine their results."""
+        return self.combine(tuple(child.assess(subject) for child in self.children))
+
+    def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
+        """Combine the children's results, in order, into this criterion's result."""
+        verdict, grade = self._resolve([(result.verdict, result.grade) for result in results])
+        counts = {v: sum(r.verdict is v for r in results) for v in Verdict}
+        tally = ", ".join(f"{count} {v.value}" for v, count in counts.items() if count)
+        evidence = tuple(dict.fromkeys(name for result in results for name in result.evidence))
+        return CriterionResult(self.id, verdict, f"{self._rule()} ({tally})", grade, evidence, tuple(results))
+
+    def _resolve(self, judged: list[Judged]) -> Judged:
+        if all(verdict.is_definite for verdict, _ in judged):
+            return self._decide(list(judged))
+        if self.unknown is UnknownMode.ignore:
+            known = [pair if pair[0].is_definite else None for pair in judged]
+            return self._decide(known) if any(known) else (Verdict.unknown, None)
+        low = self._decide([pair if pair[0].is_definite else (Verdict.unmet, 0) for pair in judged])
+        if self.unknown is UnknownMode.unmet:
+            return low
+        high = self._decide([pair if pair[0].is_definite else (Verdict.met, _TOP_GRADE) for pair in judged])
+        return low if low == high else (Verdict.unknown, None)
+
+    def _decide(self, judged: list[Judged | None]) -> Judged:
+        raise NotImplementedError
+
+    def _rule(self) -> str:
+        raise NotImplementedError
+
+    def _names(self) -> str:
+        names = ", ".join(child.id for child in self.children)
+        mode = "" if self.unknown is UnknownMode.block else f"; unknown={self.unknown.value}"
+        return names + mode
+
+
+def _ranks(judged: list[Judged | None]) -> list[int]:
+    return [RANK[pair[0]] for pair in judged if pair is not None]
+
+
+class _AllOf(Combinator):
+    def _decide(self, judged: list[Judged | None]) -> Judged:
+        return BY_RANK[min(_ranks(judged))], None
+
+    def _rule(self) -> str:
+        return f"all {len(self.children)} must be met"
+
+    def __repr__(self) -> str:
+        return f"all_of({self._names()})"
+
+
+class _AnyOf(Combinator):
+    def _decide(self, judged: list[Judged | None]) -> Judged:
+        return BY_RANK[max(_ranks(judged))], None
+
+    def _rule(self) -> str:
+        return f"one of {len(self.children)} must be met"
+
+    def __repr__(self) -> str:
+        return f"any_of({self._names()})"
+
+
+class _Gate(_AllOf):
+    def _rule(self) -> str:
+        return f"gate {self.children[0].id} first, then all of the rest must be met"
+
+    def __repr__(self) -> str:
+        return f"gate({self._names()})"
+
+
+@attrs.frozen(repr=False)
+class _AtLeast(Combinator):
+    k: int
+
+    def _decide(self, judged: list[Judged | None]) -> Judged:
+        ranks = _ranks(judged)
+        met = ranks.count(RANK[Verdict.met])
+        if met >= self.k:
+            return Verdict.met, None
+        partial = ranks.count(RANK[Verdict.partial])
+        return (Verdict.partial if met + partial >= self.k else Verdict.unmet), None
+
+    def _rule(self) -> str:
+        return f"at least {self.k} of {len(self.children)} must be met"
+
+    def __repr__(self) -> str:
+        return f"at_least({self.k}; {self._names()})"
+
+
+@attrs.frozen(repr=False)
+class _Weighted(Combinator):
+    weights: tuple[Decimal, ...]
+    threshold: Decimal
+
+    def _decide(self, judged: list[Judged | None]) -> Judged:
+        pairs = [(w, pair[0]) for w, pair in zip(self.weights, judged, strict=True) if pair is not None]
+        score = sum((w * _VALUE[verdict] for w, verdict in pairs), Decimal(0))
+        total = sum((w for w, _ in pairs), Decimal(0))
+        return (Verdict.met if score >= self.threshold * total else Verdict.unmet), None
+
+    def _rule(self) -> str:
+        return f"weighted share of met must reach {self.threshold}"
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{c.id}={w}" for c, w in zip(self.children, self.weights, strict=True))
+        mode = "" if self.unknown is UnknownMode.block else f"; unknown={self.unknown.value}"
+        return f"weighted({self.threshold}; {pairs}{mode})"
+
+
+@attrs.frozen(repr=False)
+class _MinGrade(Combinator):
+    minimum: int
+
+    def _decide(self, judged: list[Judged | None]) -> Judged:
+        lowest = min(_grade(*pair) for pair in judged if pair is not None)
+        if lowest >= self.minimum:
+            return Verdict.met, lowest
+        return (Verdict.partial if lowest >= 1 else Verdict.unmet), lowest
+
+    def _rule(self) -> str:
+        return f"every grade must be at least {self.minimum}; the lowest counts"
+
+    def __repr__(self) -> str:
+        return f"min_grade({self.minimum}; {self._names()})"
+
+
+@attrs.frozen(repr=False)
+class _Not(Combinable):
+    child: Criterion
+
+    @property
+    def id(self) -> str:
+        return repr(self)
+
+    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
+        return self.combine((self.child.assess(subject),))
+
+    def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
+        (result,) = results
+        flipped = {Verdict.met: Verdict.unmet, Verdict.unmet: Verdict.met}.get(result.verdict, result.verdict)
+        return CriterionResult(
+            self.id, flipped, f"the opposite of {self.child.id}", None, result.evidence, (result,)
+        )
+
+    def __repr__(self) -> str:
+        return f"not_({self.child.id})"
+
+
+@attrs.frozen(repr=False)
+class _KnockOut(Combinable):
+    child: Criterion
+
+    @property
+    def id(self) -> str:
+        return repr(self)
+
+    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
+        return self.combine((self.child.assess(subject),))
+
+    def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
+        (result,) = results
+        reason = f"knock-out: {self.child.id} unmet disqualifies"
+        return CriterionResult(
+            self.id, result.verdict, reason, result.grade, result.evidence, (result,), knock_out=True
+        )
+
+    def __repr__(self) -> str:
+        return f"knock_out({self.child.id})"
+
+
+def _children(kind: str, criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
+    if not criteria:
+        raise DefinitionError(kind, ["give at least one criterion"])
+    ids = [criterion.id for criterion in criteria]
+    repeated = sorted({name for name in ids if ids.count(name) > 1})
+    if repeated:
+        raise DefinitionError(kind, [f"criterion {name!r} appears more than once" for name in repeated])
+    return tuple(criteria)
+
+
+def all_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+    """Met when every criterion is met; the worst child decides.
+
+    Example:
+        >>> from funnelkit.qualification import Verdict, all_of, criterion
+        >>> yes = criterion("yes", lambda subject: Verdict.met)
+        >>> maybe = criterion("maybe", lambda subject: Verdict.unknown)
+        >>> all_of(yes, maybe).assess(None).verdict.value
+        'unknown'
+        >>> all_of(yes, maybe, unknown=UnknownMode.ignore).assess(None).verdict.value
+        'met'
+    """
+    return _AllOf(_children("all_of", criteria), unknown)
+
+
+def any_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+    """Met when one criterion is met; the best child decides."""
+    return _AnyOf(_children("any_of", criteria), unknown)
+
+
+def gate(first: Criterion, *rest: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+    """All of ``first`` and ``rest``, with ``first`` named as the gate to check before the rest."""
+    return _Gate(_children("gate", (first, *rest)), unknown)
+
+
+def not_(criterion: Criterion) -> Criterion:
+    """Met when ``criterion`` is unmet and the other way round; partial and unknown stay."""
+    return _Not(criterion)
+
+
+def knock_out(criterion: Criterion) -> Criterion:
+    """The same verdict as ``criterion``; a framework is disqualified when it is unmet."""
+    return _KnockOut(criterion)
+
+
+def at_least(k: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+    """Met when at least ``k`` of the criteria are met (BANT's "3 of 4").
+
+    Raises:
+        DefinitionError: ``k`` is not between 1 and the number of criteria.
+    """
+    children = _children("at_least", criteria)
+    given: object = k  # typed, but definitions come from data: check what is really there
+    if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= len(children):
+        raise DefinitionError("at_least", [f"k={k!r} must be a whole number from 1 to {len(children)}"])
+    return _AtLeast(children, unknown, k)
+
+
+def weighted(
+    threshold: Decimal | str,
+    weights: Mapping[Criterion, Decimal | int | str] | Sequence[tuple[Criterion, Decimal | int | str]],
+    *,
+    unknown: UnknownMode = UnknownMode.block,
+) -> Criterion:
+    """Met when the weighted share of met criteria (partial counts half) reaches ``threshold``.
+
+    Raises:
+        DefinitionError: a weight is negative, the weights do not add up to a positive number,
+            or the threshold is outside [0, 1].
+    """
+    pairs = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
+    children = _children("weighted", [criterion for criterion, _ in pairs])
+    values = tuple(Decimal(weight) for _, weight in pairs)
+    level = Decimal(threshold)
+    problems = [
+        f"weight of {c.id!r} is negative: {w}" for c, w in zip(children, values, strict=True) if w < 0
+    ]
+    if sum(values, Decimal(0)) <= 0:
+        problems.append(f"the weights add up to {sum(values, Decimal(0))}: they must add up to more than 0")
+    if not 0 <= level <= 1:
+        problems.append(f"threshold {level} must be in [0, 1]")
+    if problems:
+        raise DefinitionError("weighted", problems)
+    return _Weighted(children, unknown, values, level)
+
+
+def min_grade(minimum: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+    """Met when every criterion's grade is at least ``minimum`` (0-3); the lowest grade counts.
+
+    Raises:
+        DefinitionError: ``minimum`` is not 0, 1, 2 or 3.
+    """
+    if isinstance(minimum, bool) or minimum not in range(_TOP_GRADE + 1):
+        raise DefinitionError("min_grade", [f"minimum {minimum!r} must be 0, 1, 2 or 3"])
+    return _MinGrade(_children("min_grade", criteria), unknown, minimum)
