@@ -93,15 +93,14 @@ def test_custom_pipelines_agree_with_engine(data: st.DataObject) -> None:
     agree(data.draw(testing.opportunities(status=status, pipeline=pipeline)), data)
 
 
-def test_payload_guards_are_exercised_both_ways() -> None:
-    seen: set[str | None] = set()
-
-    @given(testing.leads(status=fk.LeadStatus.sales_accepted), st.data())
-    def record(lead: fk.Lead, data: st.DataObject) -> None:
-        seen.add(engine_target(lead, "qualify", payload_for(lead, "qualify", data)))
-
-    record()
-    assert seen == {None, "sales_qualified"}
+def test_payload_guards_are_exercised_both_ways(lead: fk.Lead, day: Any) -> None:
+    accepted = lead.work(at=day(2)).mark_marketing_qualified(at=day(3)).accept(at=day(4))
+    ready = accepted.record(at=day(5), facts={"budget": True, "authority": True, "need": "x"})
+    bant = q.frameworks()["bant"]
+    for subject, expected in ((accepted, None), (ready, "sales_qualified")):
+        payload = {"qualification": bant.evaluate(subject).summary()}
+        assert engine_target(subject, "qualify", payload) == expected
+        assert subject._table.target("sales_accepted", "qualify", subject, payload) == expected
 
 
 def test_the_guard_is_exercised_both_ways() -> None:

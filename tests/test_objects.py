@@ -7,13 +7,18 @@ from decimal import Decimal
 import pytest
 
 import funnelkit as fk
+import funnelkit.qualification as q
 
 Day = Callable[[int], datetime]
 
 
 def sales_qualified(lead: fk.Lead, day: Day) -> fk.Lead:
     accepted = lead.work(at=day(2)).mark_marketing_qualified(at=day(3)).accept(at=day(4))
-    facts = {"budget": fk.Money(9000, "EUR"), "authority": True, "need": "late invoices"}
+    facts: dict[str, q.FactValue] = {
+        "budget": fk.Money(9000, "EUR"),
+        "authority": True,
+        "need": "late invoices",
+    }
     return accepted.record(at=day(5), facts=facts, source="discovery call").qualify(at=day(5))
 
 
@@ -201,3 +206,12 @@ def test_a_churned_client_must_be_won_back_first(opportunity: fk.Opportunity, da
         second.win(at=day(20), client=client)
     back = client.win_back(at=day(21)).flag_at_risk(at=day(22), reason="x").retain(at=day(23))
     assert back.status is fk.ClientStatus.active
+
+
+class Stamp(datetime):
+    """A datetime subclass, as some libraries hand out."""
+
+
+def test_datetime_subclasses_are_times(lead: fk.Lead) -> None:
+    later = Stamp(2026, 1, 9, tzinfo=lead.last_at.tzinfo)
+    assert lead.work(at=later).last_at == later

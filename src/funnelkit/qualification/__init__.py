@@ -41,7 +41,14 @@ from funnelkit.qualification._combinators import (
     not_,
     weighted,
 )
-from funnelkit.qualification._criteria import Criterion, FactCriterion, criterion, evidence_of, fact
+from funnelkit.qualification._criteria import (
+    Combinable,
+    Criterion,
+    FactCriterion,
+    criterion,
+    evidence_of,
+    fact,
+)
 from funnelkit.qualification._definitions import framework_from
 from funnelkit.qualification._evidence import FACTS, GRADES, NO_EVIDENCE, Evidence, Fact, FactValue
 from funnelkit.qualification._frameworks import Framework, Outcome, QualificationResult, Summary
@@ -55,6 +62,7 @@ __all__ = [
     "GRADES",
     "NO_EVIDENCE",
     "QUESTIONS",
+    "Combinable",
     "Combinator",
     "Criterion",
     "CriterionResult",

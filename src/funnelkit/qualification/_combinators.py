@@ -223,7 +223,7 @@ def _children(kind: str, criteria: Sequence[Criterion]) -> tuple[Criterion, ...]
     return tuple(criteria)
 
 
-def all_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+def all_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:
     """Met when every criterion is met; the worst child decides.
 
     Example:
@@ -238,27 +238,27 @@ def all_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Cr
     return _AllOf(_children("all_of", criteria), unknown)
 
 
-def any_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+def any_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:
     """Met when one criterion is met; the best child decides."""
     return _AnyOf(_children("any_of", criteria), unknown)
 
 
-def gate(first: Criterion, *rest: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+def gate(first: Criterion, *rest: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:
     """All of ``first`` and ``rest``, with ``first`` named as the gate to check before the rest."""
     return _Gate(_children("gate", (first, *rest)), unknown)
 
 
-def not_(criterion: Criterion) -> Criterion:
+def not_(criterion: Criterion) -> Combinable:
     """Met when ``criterion`` is unmet and the other way round; partial and unknown stay."""
     return _Not(criterion)
 
 
-def knock_out(criterion: Criterion) -> Criterion:
+def knock_out(criterion: Criterion) -> Combinable:
     """The same verdict as ``criterion``; a framework is disqualified when it is unmet."""
     return _KnockOut(criterion)
 
 
-def at_least(k: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+def at_least(k: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:
     """Met when at least ``k`` of the criteria are met (BANT's "3 of 4").
 
     Raises:
@@ -276,7 +276,7 @@ def weighted(
     weights: Mapping[Criterion, Decimal | int | str] | Sequence[tuple[Criterion, Decimal | int | str]],
     *,
     unknown: UnknownMode = UnknownMode.block,
-) -> Criterion:
+) -> Combinable:
     """Met when the weighted share of met criteria (partial counts half) reaches ``threshold``.
 
     Raises:
@@ -299,7 +299,7 @@ def weighted(
     return _Weighted(children, unknown, values, level)
 
 
-def min_grade(minimum: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Criterion:
+def min_grade(minimum: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:
     """Met when every criterion's grade is at least ``minimum`` (0-3); the lowest grade counts.
 
     Raises:

@@ -39,27 +39,40 @@ def evidence_of(subject: object) -> Evidence:
 
 
 class Combinable:
-    """Gives criteria the operators ``&`` (all of), ``|`` (any of) and ``~`` (not)."""
+    """Base of the built-in criteria: gives them ``&`` (all of), ``|`` (any of) and ``~`` (not).
+
+    User criteria need not inherit from it; any object that satisfies :class:`Criterion` combines
+    through :func:`all_of`, :func:`any_of` and :func:`not_`.
+    """
 
     __slots__ = ()
 
-    def __and__(self, other: Criterion) -> Criterion:
+    @property
+    def id(self) -> str:
+        """A stable id, unique within a framework."""
+        raise NotImplementedError
+
+    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
+        """Judge ``subject`` and say why."""
+        raise NotImplementedError
+
+    def __and__(self, other: Criterion) -> Combinable:
         """Both criteria: ``all_of(self, other)``."""
         from funnelkit.qualification._combinators import all_of
 
-        return all_of(self, other)  # type: ignore[arg-type]
+        return all_of(self, other)
 
-    def __or__(self, other: Criterion) -> Criterion:
+    def __or__(self, other: Criterion) -> Combinable:
         """Either criterion: ``any_of(self, other)``."""
         from funnelkit.qualification._combinators import any_of
 
-        return any_of(self, other)  # type: ignore[arg-type]
+        return any_of(self, other)
 
-    def __invert__(self) -> Criterion:
+    def __invert__(self) -> Combinable:
         """The opposite criterion: ``not_(self)``."""
         from funnelkit.qualification._combinators import not_
 
-        return not_(self)  # type: ignore[arg-type]
+        return not_(self)
 
 
 Judge = Callable[[Any], "CriterionResult | Verdict"]
@@ -80,7 +93,7 @@ class _FunctionCriterion(Combinable):
         return f"criterion({self.id!r}, {self.judge.__name__})"
 
 
-def criterion(id: str, judge: Judge) -> Criterion:
+def criterion(id: str, judge: Judge) -> Combinable:
     """Make a criterion from a plain function that returns a Verdict or a CriterionResult.
 
     Example:
