@@ -95,7 +95,8 @@ def test_custom_pipelines_agree_with_engine(data: st.DataObject) -> None:
 
 def test_payload_guards_are_exercised_both_ways(lead: fk.Lead, day: Any) -> None:
     accepted = lead.work(at=day(2)).mark_marketing_qualified(at=day(3)).accept(at=day(4))
-    ready = accepted.record(at=day(5), facts={"budget": True, "authority": True, "need": "x"})
+    known: dict[str, q.FactValue] = {"budget": True, "authority": True, "need": "x"}
+    ready = accepted.record(at=day(5), facts=known)
     bant = q.frameworks()["bant"]
     for subject, expected in ((accepted, None), (ready, "sales_qualified")):
         payload = {"qualification": bant.evaluate(subject).summary()}
