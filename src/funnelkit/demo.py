@@ -1,0 +1,266 @@
+"""A seeded simulation of a whole funnel, printed as a summary: ``python -m funnelkit.demo``.
+
+This module sits outside the pure core: it draws pseudo-random numbers (from its own seeded
+generator, so every run with the same seed is the same) and prints. It uses only funnelkit's
+public API, the way an application would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+
+import attrs
+
+import funnelkit as fk
+import funnelkit.qualification as q
+
+START = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+BANT = q.frameworks()["bant"]
+
+
+@attrs.frozen
+class Campaign:
+    """Where prospects come from, and how they tend to behave."""
+
+    name: str
+    channel: fk.Channel
+    response_rate: float
+    hand_raise_rate: float
+
+
+CAMPAIGNS = (
+    Campaign("spring-webinar", fk.Channel.webinar, 0.40, 0.25),
+    Campaign("brand-search", fk.Channel.search, 0.50, 0.15),
+    Campaign("expo-list", fk.Channel.tradeshow, 0.20, 0.05),
+    Campaign("outbound-sdr", fk.Channel.sales, 0.25, 0.0),
+)
+NURTURE_REASONS = ("not ready yet", "no project this quarter", "student or researcher")
+DISQUALIFY_REASONS = ("no budget", "wrong market", "competitor", "junk data")
+LOST_REASONS = ("pricing", "went with a competitor", "no decision", "timing")
+
+
+@attrs.frozen
+class Funnel:
+    """Everything the simulation produced, ready to be stored or summarised."""
+
+    prospects: tuple[fk.Prospect, ...]
+    leads: tuple[fk.Lead, ...]
+    opportunities: tuple[fk.Opportunity, ...]
+    clients: tuple[fk.Client, ...]
+    qualifications: tuple[q.QualificationResult, ...]
+    """Every BANT evaluation sales made of an accepted lead."""
+    campaign_of: dict[str, str]
+    """The campaign of every prospect, lead and opportunity, by id."""
+
+
+class _Simulation:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.leads: list[fk.Lead] = []
+        self.opportunities: list[fk.Opportunity] = []
+        self.clients: list[fk.Client] = []
+        self.qualifications: list[q.QualificationResult] = []
+        self.campaign_of: dict[str, str] = {}
+
+    def later(self, at: datetime, most: int = 9) -> datetime:
+        return at + timedelta(days=self.rng.randint(0, most), hours=self.rng.randint(0, 8))
+
+    def chance(self, probability: float) -> bool:
+        return self.rng.random() < probability
+
+    def prospect(self, number: int) -> fk.Prospect:
+        campaign = self.rng.choice(CAMPAIGNS)
+        kind = fk.AccountKind.company if self.chance(0.8) else fk.AccountKind.consumer
+        account = fk.Account(
+            f"A-{number}", f"Account {number}", kind, segment=self.rng.choice(["smb", "mid"])
+        )
+        contact = fk.Contact(
+            f"Contact {number}", f"c{number}@example.com", self.rng.choice(list(fk.ContactRole))
+        )
+        at = START + timedelta(days=self.rng.randint(0, 60))
+        prospect = fk.Prospect.create(
+            f"P-{number}", account=account, contact=contact, at=at, campaign=campaign.name
+        )
+        self.campaign_of[prospect.id] = campaign.name
+        prospect = prospect.reach_out(at=self.later(at))
+        if self.chance(0.05):
+            return prospect.exclude(at=self.later(prospect.last_at), reason="opted out")
+        if not self.chance(campaign.response_rate):
+            return prospect
+        hand_raise = self.chance(campaign.hand_raise_rate)
+        response = fk.TouchKind.demo_request if hand_raise else fk.TouchKind.form_submission
+        at = self.later(prospect.last_at)
+        touch = fk.Touch(campaign.channel, campaign.name, response, at)
+        handed = prospect.respond(at=at, lead_id=f"L-{number}", touch=touch)
+        self.campaign_of[handed.target.id] = campaign.name
+        self.leads.append(self.lead(handed.target))
+        return handed.source
+
+    def lead(self, lead: fk.Lead) -> fk.Lead:
+        lead = lead.work(at=self.later(lead.last_at))
+        if "fast_track" in lead.allowed_events() and self.chance(0.7):
+            return self.accepted(lead.fast_track(at=self.later(lead.last_at)))
+        if self.chance(0.3):
+            lead = lead.nurture(at=self.later(lead.last_at), reason=self.rng.choice(NURTURE_REASONS))
+            if not self.chance(0.4):
+                return lead
+            lead = lead.reengage(at=self.later(lead.last_at, 40))
+        if not self.chance(0.55):
+            return lead.disqualify(at=self.later(lead.last_at), reason=self.rng.choice(DISQUALIFY_REASONS))
+        lead = lead.mark_marketing_qualified(at=self.later(lead.last_at))
+        if not self.chance(0.6):
+            return lead.recycle(at=self.later(lead.last_at), reason="sales rejected: too early")
+        return self.accepted(lead.accept(at=self.later(lead.last_at)))
+
+    def accepted(self, lead: fk.Lead) -> fk.Lead:
+        facts: dict[str, q.FactValue] = {"need": self.chance(0.85)}
+        for name in ("budget", "authority", "timeline"):
+            if self.chance(0.75):
+                facts[name] = self.chance(0.85)
+        lead = lead.record(at=self.later(lead.last_at), facts=facts, source="discovery call")
+        result = BANT.evaluate(lead)
+        self.qualifications.append(result)
+        at = self.later(lead.last_at)
+        if result.outcome is not q.Outcome.qualified:
+            if self.chance(0.5):
+                return lead.recycle(
+                    at=at, reason=f"not qualified yet: ask about {', '.join(result.ask_next) or 'fit'}"
+                )
+            return lead.disqualify(at=at, reason=self.rng.choice(DISQUALIFY_REASONS))
+        lead = lead.qualify(at=at, framework=BANT)
+        amount = fk.Money(self.rng.randrange(5_000, 80_000, 500), "EUR")
+        handed = lead.convert(at=self.later(lead.last_at), opportunity_id=f"O-{lead.id[2:]}", amount=amount)
+        self.campaign_of[handed.target.id] = self.campaign_of[lead.id]
+        self.opportunities.append(self.opportunity(handed.target))
+        return handed.source
+
+    def opportunity(self, deal: fk.Opportunity) -> fk.Opportunity:
+        reopened = False
+        while deal.is_open:
+            at = self.later(deal.last_at, 20)
+            if self.chance(0.15):
+                deal = deal.lose(at=at, reason=self.rng.choice(LOST_REASONS))
+                if not reopened and self.chance(0.2):
+                    reopened = True
+                    deal = deal.reopen(at=self.later(deal.last_at, 30))
+                continue
+            if "move_back" in deal.allowed_events() and self.chance(0.1):
+                deal = deal.move_back(at=at)
+            elif "win" in deal.allowed_events():
+                handed = deal.win(at=at, client_id=f"C-{deal.id[2:]}")
+                self.clients.append(self.client(handed.target))
+                deal = handed.source
+            else:
+                deal = deal.advance(at=at)
+        return deal
+
+    def client(self, client: fk.Client) -> fk.Client:
+        if self.chance(0.2):
+            client = client.flag_at_risk(at=self.later(client.last_at, 90), reason="usage dropped")
+            if self.chance(0.5):
+                client = client.churn(at=self.later(client.last_at, 60), reason="budget cut")
+                if self.chance(0.3):
+                    client = client.win_back(at=self.later(client.last_at, 120))
+            else:
+                client = client.retain(at=self.later(client.last_at, 30))
+        return client
+
+
+def simulate(seed: int = 7, prospects: int = 3000) -> Funnel:
+    """Run a seeded funnel of ``prospects`` prospects through every lifecycle.
+
+    Example:
+        >>> funnel = simulate(seed=1, prospects=50)
+        >>> len(funnel.prospects), funnel == simulate(seed=1, prospects=50)
+        (50, True)
+    """
+    simulation = _Simulation(seed)
+    names = tuple(simulation.prospect(number) for number in range(1, prospects + 1))
+    return Funnel(
+        names,
+        tuple(simulation.leads),
+        tuple(simulation.opportunities),
+        tuple(simulation.clients),
+        tuple(simulation.qualifications),
+        simulation.campaign_of,
+    )
+
+
+def _ever(objects: Iterable[fk.Lead | fk.Opportunity], *commands: str) -> int:
+    return sum(any(event.command in commands for event in obj.history) for obj in objects)
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part:>6} of {whole:<6} {100 * part / whole:5.1f}%" if whole else f"{part:>6} of {whole:<6}    -"
+
+
+def _counts(title: str, statuses: Iterable[str]) -> list[str]:
+    counted = Counter(statuses)
+    return [title, *(f"  {status:<22}{count:>7}" for status, count in sorted(counted.items()))]
+
+
+def summarize(funnel: Funnel) -> str:
+    """Return a readable summary: statuses, conversion between stages, reasons and campaigns."""
+    leads, deals = funnel.leads, funnel.opportunities
+    mql = _ever(leads, "mark_marketing_qualified")
+    sal = _ever(leads, "accept", "fast_track")
+    sql = _ever(leads, "qualify")
+    won = sum(deal.status.is_won for deal in deals)
+    lines = [f"funnelkit demo: {len(funnel.prospects)} prospects from {len(CAMPAIGNS)} campaigns", ""]
+    lines += _counts("prospects by status", (p.status.value for p in funnel.prospects))
+    lines += _counts("leads by status", (lead.status.value for lead in leads))
+    lines += _counts("opportunities by stage", (deal.status.value for deal in deals))
+    lines += _counts("clients by status", (client.status.value for client in funnel.clients))
+    lines += [
+        "",
+        "conversion, stage to stage",
+        f"  prospect -> lead        {_rate(len(leads), len(funnel.prospects))}",
+        f"  lead -> MQL             {_rate(mql, len(leads))}",
+        f"  MQL -> SAL              {_rate(_ever(leads, 'accept'), mql)}",
+        f"  fast-tracked to SAL     {_rate(_ever(leads, 'fast_track'), len(leads))}",
+        f"  SAL -> SQL              {_rate(sql, sal)}",
+        f"  SQL -> opportunity      {_rate(len(deals), sql)}",
+        f"  opportunity -> won      {_rate(won, len(deals))}",
+        f"  recycled leads          {_rate(sum(lead.recycle_count > 0 for lead in leads), len(leads))}",
+    ]
+    outcomes = Counter(result.outcome.value for result in funnel.qualifications)
+    failing = Counter(
+        f"{r.criterion} {r.verdict.value}" for result in funnel.qualifications for r in result.failing
+    )
+    lines += ["", *_counts("BANT outcomes at sales acceptance", outcomes.elements())]
+    lines += [
+        "  most common failing criteria:",
+        *(f"    {name:<20}{n:>7}" for name, n in failing.most_common(5)),
+    ]
+    lost = Counter(deal.lost_reason for deal in deals if deal.status.value == "lost")
+    disqualified = Counter(lead.reason for lead in leads if lead.status is fk.LeadStatus.disqualified)
+    lines += ["", "top lost reasons", *(f"  {reason:<24}{n:>5}" for reason, n in lost.most_common(3))]
+    lines += [
+        "top disqualified reasons",
+        *(f"  {reason:<24}{n:>5}" for reason, n in disqualified.most_common(3)),
+    ]
+    lines += ["", f"{'campaign':<18}{'leads':>7}{'opps':>7}{'won':>7}"]
+    for campaign in CAMPAIGNS:
+        mine = [lead for lead in leads if funnel.campaign_of[lead.id] == campaign.name]
+        opps = [deal for deal in deals if funnel.campaign_of[deal.id] == campaign.name]
+        wins = sum(deal.status.is_won for deal in opps)
+        lines.append(f"{campaign.name:<18}{len(mine):>7}{len(opps):>7}{wins:>7}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Simulate a funnel and print its summary; ``--seed`` and ``--prospects`` change it."""
+    parser = argparse.ArgumentParser(prog="python -m funnelkit.demo", description=__doc__)
+    parser.add_argument("--seed", type=int, default=7, help="seed of the simulation (default 7)")
+    parser.add_argument("--prospects", type=int, default=3000, help="how many prospects (default 3000)")
+    arguments = parser.parse_args(argv)
+    print(summarize(simulate(arguments.seed, arguments.prospects)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

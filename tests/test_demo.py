@@ -1,0 +1,75 @@
+"""The demo simulation: deterministic, consistent, and every object it makes replays."""
+
+import runpy
+import sys
+
+import pytest
+
+import funnelkit as fk
+from funnelkit import demo
+from funnelkit.testing import check_invariants
+
+
+@pytest.fixture(scope="module")
+def funnel() -> demo.Funnel:
+    return demo.simulate(seed=3, prospects=1500)
+
+
+def test_same_seed_same_funnel(funnel: demo.Funnel) -> None:
+    assert demo.summarize(demo.simulate(seed=3, prospects=1500)) == demo.summarize(funnel)
+    assert demo.summarize(demo.simulate(seed=4, prospects=1500)) != demo.summarize(funnel)
+
+
+def test_every_object_keeps_the_rules(funnel: demo.Funnel) -> None:
+    objects = [*funnel.prospects, *funnel.leads, *funnel.opportunities, *funnel.clients]
+    for subject in objects:
+        check_invariants(subject)
+    assert len(funnel.prospects) == 1500
+    assert len(funnel.leads) == sum(p.status is fk.ProspectStatus.responded for p in funnel.prospects)
+    assert len(funnel.opportunities) == sum(lead.status is fk.LeadStatus.converted for lead in funnel.leads)
+    assert len(funnel.clients) == sum(deal.status.is_won for deal in funnel.opportunities)
+
+
+def test_the_simulation_takes_every_side_road(funnel: demo.Funnel) -> None:
+    commands = {
+        event.command
+        for subject in (*funnel.leads, *funnel.opportunities, *funnel.clients)
+        for event in subject.history
+    }
+    assert {
+        "nurture",
+        "reengage",
+        "recycle",
+        "fast_track",
+        "move_back",
+        "reopen",
+        "churn",
+        "win_back",
+        "retain",
+    } <= commands
+
+
+def test_summary_counts_add_up(funnel: demo.Funnel) -> None:
+    text = demo.summarize(funnel)
+    block = text.split("prospects by status\n")[1].split("leads by status")[0]
+    assert sum(int(line.split()[-1]) for line in block.splitlines()) == 1500
+    assert "most common failing criteria" in text
+    assert "SAL -> SQL" in text
+
+
+def test_rates_with_nothing_to_divide() -> None:
+    assert demo._rate(0, 0).strip().endswith("-")
+
+
+def test_main_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo.main(["--seed", "3", "--prospects", "400"]) == 0
+    assert capsys.readouterr().out.strip() == demo.summarize(demo.simulate(seed=3, prospects=400))
+
+
+def test_runs_as_a_module(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["funnelkit.demo", "--prospects", "60"])
+    monkeypatch.delitem(sys.modules, "funnelkit.demo")  # runpy warns when running an imported module
+    with pytest.raises(SystemExit) as stopped:
+        runpy.run_module("funnelkit.demo", run_name="__main__")
+    assert stopped.value.code == 0
+    assert "funnelkit demo: 60 prospects" in capsys.readouterr().out
