@@ -21,6 +21,8 @@ from funnelkit.qualification._results import BY_RANK, RANK, CriterionResult, Unk
 Judged = tuple[Verdict, int | None]
 """A child's verdict and grade; ``None`` for a child left out (unknown, under ``ignore``)."""
 _TOP_GRADE = 3
+FLIPPED = {Verdict.met: Verdict.unmet, Verdict.unmet: Verdict.met}
+"""What ``not_`` makes of a definite verdict; partial and unknown stay as they are."""
 _VALUE = {Verdict.met: Decimal(1), Verdict.partial: Decimal("0.5"), Verdict.unmet: Decimal(0)}
 
 
@@ -54,6 +56,10 @@ class Combinator(Combinable):
         tally = ", ".join(f"{count} {v.value}" for v, count in counts.items() if count)
         evidence = tuple(dict.fromkeys(name for result in results for name in result.evidence))
         return CriterionResult(self.id, verdict, f"{self._rule()} ({tally})", grade, evidence, tuple(results))
+
+    def judge(self, judged: list[Judged]) -> Judged:
+        """The verdict and grade for children judged so, unknowns settled by ``self.unknown``."""
+        return self._resolve(judged)
 
     def _resolve(self, judged: list[Judged]) -> Judged:
         if all(verdict.is_definite for verdict, _ in judged):
@@ -182,7 +188,7 @@ class _Not(Combinable):
 
     def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
         (result,) = results
-        flipped = {Verdict.met: Verdict.unmet, Verdict.unmet: Verdict.met}.get(result.verdict, result.verdict)
+        flipped = FLIPPED.get(result.verdict, result.verdict)
         return CriterionResult(
             self.id, flipped, f"the opposite of {self.child.id}", None, result.evidence, (result,)
         )
@@ -192,7 +198,9 @@ class _Not(Combinable):
 
 
 @attrs.frozen(repr=False)
-class _KnockOut(Combinable):
+class KnockOut(Combinable):
+    """A criterion whose unmet verdict disqualifies; made by :func:`knock_out`."""
+
     child: Criterion
 
     @property
@@ -255,7 +263,7 @@ def not_(criterion: Criterion) -> Combinable:
 
 def knock_out(criterion: Criterion) -> Combinable:
     """The same verdict as ``criterion``; a framework is disqualified when it is unmet."""
-    return _KnockOut(criterion)
+    return KnockOut(criterion)
 
 
 def at_least(k: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from funnelkit._errors import DefinitionError
-from funnelkit.qualification._combinators import min_grade
+from funnelkit.qualification._combinators import FLIPPED, Combinator, KnockOut, min_grade
 from funnelkit.qualification._criteria import Criterion
 from funnelkit.qualification._results import CriterionResult, Verdict
 
@@ -52,16 +52,33 @@ def _outcome(tree: CriterionResult) -> Outcome:
     return Outcome.qualified if tree.verdict is Verdict.met else Outcome.not_yet
 
 
-def _recombine(
+def _what_if(
     criterion: Criterion, result: CriterionResult, forced: Mapping[str, Verdict]
-) -> CriterionResult:
+) -> tuple[Verdict, int | None, bool]:
+    """The verdict, grade and knock-out the policy would give if some leaves had ``forced`` verdicts.
+
+    Only verdicts are recomputed, with no reasons, so asking "what if" stays cheap.
+    """
     children = children_of(criterion)
     if not children:
         verdict = forced.get(criterion.id)
-        return result if verdict is None else attrs.evolve(result, verdict=verdict, grade=None)
-    again = [_recombine(c, r, forced) for c, r in zip(children, result.children, strict=True)]
-    combined: CriterionResult = criterion.combine(again)  # type: ignore[attr-defined]
-    return combined
+        return (result.verdict, result.grade, False) if verdict is None else (verdict, None, False)
+    judged = [_what_if(c, r, forced) for c, r in zip(children, result.children, strict=True)]
+    knocked = any(knock for _, _, knock in judged)
+    if isinstance(criterion, Combinator):
+        verdict, grade = criterion.judge([(v, g) for v, g, _ in judged])
+        return verdict, grade, knocked
+    ((verdict, grade, _),) = judged
+    if isinstance(criterion, KnockOut):
+        return verdict, grade, knocked or verdict is Verdict.unmet
+    return FLIPPED.get(verdict, verdict), None, knocked
+
+
+def _outcome_if(criterion: Criterion, tree: CriterionResult, forced: Mapping[str, Verdict]) -> Outcome:
+    verdict, _, knocked = _what_if(criterion, tree, forced)
+    if knocked:
+        return Outcome.disqualified
+    return Outcome.qualified if verdict is Verdict.met else Outcome.not_yet
 
 
 @attrs.frozen
@@ -190,8 +207,8 @@ class Framework:
             return True
         for answers in itertools.product((Verdict.met, Verdict.unmet), repeat=len(others)):
             forced = dict(zip(others, answers, strict=True))
-            met = _outcome(_recombine(self.policy, tree, {**forced, name: Verdict.met}))
-            if met is not _outcome(_recombine(self.policy, tree, {**forced, name: Verdict.unmet})):
+            met = _outcome_if(self.policy, tree, {**forced, name: Verdict.met})
+            if met is not _outcome_if(self.policy, tree, {**forced, name: Verdict.unmet}):
                 return True
         return False
 
