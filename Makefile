@@ -28,7 +28,7 @@ unit: $(STAMP)
 	$(BIN)/pytest --cov --cov-report=term-missing -p no:cacheprovider
 
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -1,0 +1,21 @@
+"""The docs cannot drift from the code: every diagram on the lifecycles page is the code's own."""
+
+import re
+from pathlib import Path
+
+import funnelkit as fk
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def test_lifecycle_diagrams_are_drawn_from_the_lifecycles() -> None:
+    page = (DOCS / "explanation" / "lifecycles.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```mermaid\n(.*?)```", page, flags=re.DOTALL)
+    expected = [fk.mermaid(kind) for kind in (fk.Prospect, fk.Lead, fk.Opportunity, fk.Client)]
+    assert [block.rstrip() for block in blocks] == [text.rstrip() for text in expected]
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    config = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = {str(path.relative_to(DOCS)) for path in DOCS.rglob("*.md")}
+    assert pages == set(re.findall(r": (\S+\.md)$", config, flags=re.MULTILINE))
