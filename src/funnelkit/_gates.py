@@ -25,17 +25,26 @@ def gate_framework(stage: str, criterion: Criterion) -> Framework:
     return Framework(f"{stage}_gate", "1", criterion)
 
 
-def _passes(_subject: object, payload: Mapping[str, object]) -> bool:
-    gate = payload.get("gate")
-    return isinstance(gate, Summary) and gate.outcome == Outcome.qualified.value
+def result_guard(key: str, description: str, missing: str) -> Guard:
+    """A guard that passes when the payload's ``key`` holds a qualified framework Summary.
+
+    Its failure names every criterion that was not met, so the error says what to fix.
+    """
+
+    def passes(_subject: object, payload: Mapping[str, object]) -> bool:
+        summary = payload.get(key)
+        return isinstance(summary, Summary) and summary.outcome == Outcome.qualified.value
+
+    def why_not(_subject: object, payload: Mapping[str, object]) -> str:
+        summary = payload.get(key)
+        if not isinstance(summary, Summary):
+            return missing
+        failing = ", ".join(f"{name} {verdict}" for name, verdict in summary.verdicts if verdict != "met")
+        return f"{summary.framework} {summary.version} says {summary.outcome}; not met: {failing}"
+
+    return Guard(passes, description, reads_payload=True, explain=why_not)
 
 
-def _why_not(_subject: object, payload: Mapping[str, object]) -> str:
-    gate = payload.get("gate")
-    if not isinstance(gate, Summary):
-        return "entering this stage needs the result of its gate"
-    failing = ", ".join(f"{name} {verdict}" for name, verdict in gate.verdicts if verdict != "met")
-    return f"{gate.framework} says {gate.outcome}; not met: {failing}"
-
-
-GATE_GUARD = Guard(_passes, "the stage's required facts must be met", reads_payload=True, explain=_why_not)
+GATE_GUARD = result_guard(
+    "gate", "the stage's required facts must be met", "entering this stage needs the result of its gate"
+)

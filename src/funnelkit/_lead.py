@@ -11,6 +11,7 @@ import attrs
 
 from funnelkit._conversion import Conversion
 from funnelkit._events import CREATE, Event
+from funnelkit._gates import result_guard
 from funnelkit._lifecycles import LeadLifecycle, LeadStatus
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
@@ -24,7 +25,6 @@ from funnelkit.qualification import (
     Fact,
     FactValue,
     Framework,
-    Outcome,
     QualificationResult,
     Summary,
     bant,
@@ -38,19 +38,6 @@ def _may_fast_track(lead: Lead, _payload: object) -> bool:
     return lead.source.kind.is_hand_raise or lead.source.channel is Channel.sales
 
 
-def _qualified(_lead: Lead, payload: Mapping[str, object]) -> bool:
-    summary = payload.get("qualification")
-    return isinstance(summary, Summary) and summary.outcome == Outcome.qualified.value
-
-
-def _why_not_qualified(_lead: Lead, payload: Mapping[str, object]) -> str:
-    summary = payload.get("qualification")
-    if not isinstance(summary, Summary):
-        return "qualify needs the result of a qualification framework"
-    failing = ", ".join(f"{name} {verdict}" for name, verdict in summary.verdicts if verdict != "met")
-    return f"{summary.framework} {summary.version} says {summary.outcome}; not met: {failing}"
-
-
 GUARDS = MappingProxyType(
     {
         "may_fast_track": Guard(
@@ -58,11 +45,10 @@ GUARDS = MappingProxyType(
             "only a hand-raiser (its source touch is a demo or contact request) or a "
             "sales-generated lead (source channel 'sales') may skip marketing qualification",
         ),
-        "is_qualified": Guard(
-            _qualified,
+        "is_qualified": result_guard(
+            "qualification",
             "the qualification framework must find the lead qualified",
-            reads_payload=True,
-            explain=_why_not_qualified,
+            "qualify needs the result of a qualification framework",
         ),
     }
 )

@@ -176,7 +176,9 @@ class _MinGrade(Combinator):
 
 
 @attrs.frozen(repr=False)
-class _Not(Combinable):
+class _OneChild(Combinable):
+    """A criterion that reworks the result of a single child."""
+
     child: Criterion
 
     @property
@@ -188,33 +190,30 @@ class _Not(Combinable):
 
     def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
         (result,) = results
+        return self._rework(result)
+
+    def _rework(self, result: CriterionResult) -> CriterionResult:
+        raise NotImplementedError
+
+
+class _Not(_OneChild):
+    def _rework(self, result: CriterionResult) -> CriterionResult:
         flipped = FLIPPED.get(result.verdict, result.verdict)
-        return CriterionResult(
-            self.id, flipped, f"the opposite of {self.child.id}", None, result.evidence, (result,)
-        )
+        reason = f"the opposite of {self.child.id}"
+        return CriterionResult(self.id, flipped, reason, None, result.evidence, (result,))
 
     def __repr__(self) -> str:
         return f"not_({self.child.id})"
 
 
-@attrs.frozen(repr=False)
-class KnockOut(Combinable):
+class KnockOut(_OneChild):
     """A criterion whose unmet verdict disqualifies; made by :func:`knock_out`."""
 
-    child: Criterion
-
-    @property
-    def id(self) -> str:
-        return repr(self)
-
-    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
-        return self.combine((self.child.assess(subject),))
-
-    def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
-        (result,) = results
+    def _rework(self, result: CriterionResult) -> CriterionResult:
         reason = f"knock-out: {self.child.id} unmet disqualifies"
+        evidence = result.evidence
         return CriterionResult(
-            self.id, result.verdict, reason, result.grade, result.evidence, (result,), knock_out=True
+            self.id, result.verdict, reason, result.grade, evidence, (result,), knock_out=True
         )
 
     def __repr__(self) -> str:
