@@ -178,13 +178,20 @@ def replay_rate(all_histories: list[tuple[fk.Event, ...]]) -> float:
     return count / seconds
 
 
-def bant_rate(leads: int) -> float:
-    """Leads evaluated by BANT per second."""
+def bant_rate(evaluations: int) -> float:
+    """Leads evaluated by BANT per second, over a thousand leads with varied evidence."""
     bant = q.frameworks()["bant"]
-    facts = {"budget": fk.Money(9000, "EUR"), "need": "late invoices", "timeline": "Q3"}
-    lead = fresh_lead(0).record(at=AT, facts=facts, source="call")
-    seconds = timeit.timeit(lambda: bant.evaluate(lead), number=leads)
-    return leads / seconds
+    names = ("budget", "authority", "need", "timeline")
+    leads = []
+    for number in range(1000):
+        facts: dict[str, q.FactValue] = {
+            name: bool((number >> bit) & 1) for bit, name in enumerate(names) if number % (bit + 2)
+        }
+        lead = fresh_lead(number)
+        leads.append(lead.record(at=AT, facts=facts, source="call") if facts else lead)
+    rounds = max(1, evaluations // len(leads))
+    seconds = timeit.timeit(lambda: [bant.evaluate(lead) for lead in leads], number=rounds)
+    return rounds * len(leads) / seconds
 
 
 def measure(*, quick: bool) -> dict[str, object]:
@@ -229,7 +236,8 @@ def measure(*, quick: bool) -> dict[str, object]:
         "bytes_per_bound_machine": bytes_per(bound_machine, count // 10),
         "replay_events_per_second": replay_rate(histories(events)),
         "replayed_events": events,
-        "bant_leads_per_second": bant_rate(20_000 if quick else 200_000),
+        "bant_leads_per_second": bant_rate(20_000 if quick else 1_000_000),
+        "bant_evaluations": 20_000 if quick else 1_000_000,
     }
 
 
@@ -285,7 +293,13 @@ def table(figures: dict[str, object]) -> str:
             ">= 500k/s",
             replay >= 500_000,
         ),
-        ("BANT evaluation", f"{bant:,.0f} leads/s", "", ">= 200k/s", bant >= 200_000),
+        (
+            f"BANT evaluation, {figures['bant_evaluations']:,} leads",
+            f"{bant:,.0f} leads/s",
+            "",
+            ">= 200k/s",
+            bant >= 200_000,
+        ),
     ]
     lines = ["| benchmark | ns/op or figure | ratio | target | met? |", "|---|---:|---:|---|---|"]
     for name, value, ratio, target, met in rows:
