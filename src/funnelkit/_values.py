@@ -34,7 +34,9 @@ def check_aware(kind: str, name: str, value: object) -> datetime:
     return value
 
 
-def _text(kind: str) -> Validator:
+def non_blank(kind: str) -> Validator:
+    """An attrs validator: the field must be a non-blank string."""
+
     def validate(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
         check_text(kind, attribute.name, value)
 
@@ -124,8 +126,8 @@ class Account:
         Account(id='acme', name='Acme Ltd', kind=<AccountKind.company: 'company'>, ...)
     """
 
-    id: str = attrs.field(validator=_text("Account"))
-    name: str = attrs.field(validator=_text("Account"))
+    id: str = attrs.field(validator=non_blank("Account"))
+    name: str = attrs.field(validator=non_blank("Account"))
     kind: AccountKind = attrs.field(validator=_member_of("Account", AccountKind))
     segment: str | None = attrs.field(default=None, validator=_optional_text("Account"))
     """The market segment, such as ``"enterprise"``; ``None`` when not yet known."""
@@ -150,13 +152,18 @@ class Contact:
         'decision_maker'
     """
 
-    name: str = attrs.field(validator=_text("Contact"))
+    name: str = attrs.field(validator=non_blank("Contact"))
     email: str = attrs.field(validator=_check_email)
     role: ContactRole = attrs.field(default=ContactRole.other, validator=_member_of("Contact", ContactRole))
 
 
-def _check_touch_time(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checked here
-    check_aware("Touch", "at", value)
+def aware(kind: str) -> Validator:
+    """An attrs validator: the field must be a timezone-aware datetime."""
+
+    def validate(_instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
+        check_aware(kind, attribute.name, value)
+
+    return validate
 
 
 @attrs.frozen
@@ -173,7 +180,7 @@ class Touch:
     """
 
     channel: Channel = attrs.field(validator=_member_of("Touch", Channel))
-    campaign: str = attrs.field(validator=_text("Touch"))
+    campaign: str = attrs.field(validator=non_blank("Touch"))
     kind: TouchKind = attrs.field(validator=_member_of("Touch", TouchKind))
-    at: datetime = attrs.field(validator=_check_touch_time)
+    at: datetime = attrs.field(validator=aware("Touch"))
     """When it happened; timezone-aware."""

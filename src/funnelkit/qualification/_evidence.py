@@ -11,7 +11,7 @@ import attrs
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._money import Money
-from funnelkit._values import check_aware, check_text
+from funnelkit._values import aware, non_blank
 
 FactValue = bool | int | str | Money
 """What a fact may hold: a yes or no, a whole number, words, or an amount of money."""
@@ -64,18 +64,6 @@ def _check_grade(_fact: object, _attribute: object, grade: Any) -> None:  # noqa
         raise InvalidInput("fact grade", [Problem(("grade",), "must be 0, 1, 2, 3 or None", grade)])
 
 
-def _check_name(_fact: object, _attribute: object, name: Any) -> None:  # noqa: ANN401 - checked here
-    check_text("fact", "name", name)
-
-
-def _check_source(_fact: object, _attribute: object, source: Any) -> None:  # noqa: ANN401 - checked here
-    check_text("fact", "source", source)
-
-
-def _check_at(_fact: object, _attribute: object, at: Any) -> None:  # noqa: ANN401 - checked here
-    check_aware("fact", "at", at)
-
-
 @attrs.frozen
 class Fact:
     """One discovery fact: what was learned, from whom or where, when, and how well it is backed.
@@ -89,11 +77,11 @@ class Fact:
         'budget'
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=non_blank("fact"))
     value: FactValue = attrs.field(validator=_check_value)
-    source: str = attrs.field(validator=_check_source)
+    source: str = attrs.field(validator=non_blank("fact"))
     """Where it came from, such as ``"discovery call"`` or ``"signed mutual action plan"``."""
-    at: datetime = attrs.field(validator=_check_at)
+    at: datetime = attrs.field(validator=aware("fact"))
     grade: int | None = attrs.field(default=None, validator=_check_grade)
     """How well the evidence backs it, 0 to 3; ``None`` when not graded."""
 
