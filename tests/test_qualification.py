@@ -333,7 +333,8 @@ def test_a_disqualifying_result_is_a_reason(lead: fk.Lead, day: Any) -> None:
 def test_stage_gates(day: Any, acme: fk.Account) -> None:
     pipeline = fk.DEFAULT_PIPELINE.gated_by(q.meddpicc())
     deal = fk.Opportunity.create("O-1", account=acme, at=day(1), pipeline=pipeline)
-    with pytest.raises(fk.TransitionNotAllowed, match="evaluation_gate 1 says not_yet; not met: pain unknown"):
+    refused = "evaluation_gate 1 says not_yet; not met: pain unknown"
+    with pytest.raises(fk.TransitionNotAllowed, match=refused):
         deal.advance(at=day(2))
     graded = [q.Fact(name, "yes", "call", day(2), grade) for name, grade in (("pain", 3), ("metrics", 2))]
     moved = deal.record(at=day(2), facts=graded).advance(at=day(3))
