@@ -19,3 +19,12 @@ def test_every_page_is_in_the_navigation() -> None:
     config = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
     pages = {str(path.relative_to(DOCS)) for path in DOCS.rglob("*.md")}
     assert pages == set(re.findall(r": (\S+\.md)$", config, flags=re.MULTILINE))
+
+
+def test_the_readme_commands_are_make_targets() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    makefile = (DOCS.parent / "Makefile").read_text(encoding="utf-8")
+    commands = set(re.findall(r"`make (\w+)`", readme))
+    targets = set(re.findall(r"^(\w+):", makefile, flags=re.MULTILINE))
+    assert commands == {"demo", "test"}
+    assert commands <= targets
