@@ -9,9 +9,12 @@ lifecycles are built from pipelines, in ``_pipeline``.
 from __future__ import annotations
 
 import enum
+import functools
+import operator
 
-from statemachine import StateMachine
+from statemachine import State, StateMachine
 from statemachine.states import States
+from statemachine.transition_list import TransitionList
 
 
 class ProspectStatus(str, enum.Enum):
@@ -44,6 +47,12 @@ class ClientStatus(str, enum.Enum):
     churned = "churned"
 
 
+def _staying(*states: State) -> TransitionList:
+    """Self-transitions on ``states``: events that record something without changing status."""
+    staying: TransitionList = functools.reduce(operator.or_, (state.to(state) for state in states))
+    return staying
+
+
 class ProspectLifecycle(StateMachine):
     """A name on a list that marketing works until it responds or must be left alone."""
 
@@ -64,21 +73,11 @@ class LeadLifecycle(StateMachine):
     s = States.from_enum(LeadStatus, initial=LeadStatus.new, final=[LeadStatus.converted])
 
     work = s.new.to(s.working)
-    record = (
-        s.new.to.itself()
-        | s.working.to.itself()
-        | s.nurturing.to.itself()
-        | s.marketing_qualified.to.itself()
-        | s.sales_accepted.to.itself()
-        | s.sales_qualified.to.itself()
+    record = _staying(
+        s.new, s.working, s.nurturing, s.marketing_qualified, s.sales_accepted, s.sales_qualified
     )
-    engage = (
-        s.new.to.itself()
-        | s.working.to.itself()
-        | s.nurturing.to.itself()
-        | s.marketing_qualified.to.itself()
-        | s.sales_accepted.to.itself()
-        | s.sales_qualified.to.itself()
+    engage = _staying(
+        s.new, s.working, s.nurturing, s.marketing_qualified, s.sales_accepted, s.sales_qualified
     )
     nurture = s.new.to(s.nurturing) | s.working.to(s.nurturing)
     reengage = s.nurturing.to(s.working)

@@ -7,7 +7,7 @@ import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from statemachine import StateMachine
 
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from funnelkit._pipeline import Stage
-
-TSubject = TypeVar("TSubject", bound="Subject")
 
 
 class Subject:
