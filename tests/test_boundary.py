@@ -58,9 +58,9 @@ def test_the_event_schema_describes_each_payload() -> None:
     assert "OpportunityWonPayload" in json.dumps(fk.json_schema(fk.Event))
 
 
-def problems(kind: type[object], data: Any) -> list[str]:
+def problems(kind: type[object], data: Any, pipelines: Any = ()) -> list[str]:
     with pytest.raises(fk.InvalidInput) as caught:
-        fk.load(kind, data)
+        fk.load(kind, data, pipelines=pipelines)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -74,47 +74,95 @@ def test_every_problem_is_listed_with_its_location(lead: fk.Lead, day: Any) -> N
     worked = lead.work(at=day(2))
 
     def damage(data: dict[str, Any]) -> None:
-        data["status"] = "sleeping"
-        data["contact"]["email"] = 7
+        data["status"] = 7
+        data["history"][0]["payload"]["contact"]["email"] = 7
         data["history"][1]["at"] = "2026-01-02T00:00:00"
 
-    found = problems(fk.Lead, edited(worked, damage))
-    assert found[0].startswith("status: Input should be")
-    assert found[1] == "contact.email: Input should be a valid string"
-    assert found[2] == "history.1.at: Input should have timezone info"
+    assert problems(fk.Lead, edited(worked, damage)) == [
+        "status: Input should be a valid string",
+        "history.1.at: Input should have timezone info",
+    ]
+
+    def damage_payload(data: dict[str, Any]) -> None:
+        data["history"][0]["payload"]["contact"]["email"] = 7
+
+    # payloads are parsed once the document around them is sound
+    assert problems(fk.Lead, edited(worked, damage_payload)) == [
+        "history.0.payload.contact.email: Input should be a valid string"
+    ]
 
 
 def test_domain_rules_are_checked_after_types(lead: fk.Lead) -> None:
     def damage(data: dict[str, Any]) -> None:
-        data["contact"]["email"] = "nobody"
-        data["account"]["name"] = " "
+        data["history"][0]["payload"]["contact"]["email"] = "nobody"
+        data["history"][0]["payload"]["account"]["name"] = " "
 
     assert problems(fk.Lead, edited(lead, damage)) == [
-        "account.name: must be a non-blank string",
-        "contact.email: must be an address like name@example.com",
+        "history.0.payload.account.name: must be a non-blank string",
+        "history.0.payload.contact.email: must be an address like name@example.com",
     ]
 
 
-def test_fields_must_agree_with_the_history(lead: fk.Lead, day: Any) -> None:
-    assert problems(fk.Lead, edited(lead.work(at=day(2)), lambda d: d.update(status="new"))) == [
-        "status: does not match the history"
+def test_the_header_must_agree_with_the_history(lead: fk.Lead, day: Any) -> None:
+    worked = lead.work(at=day(2))
+    assert problems(fk.Lead, edited(worked, lambda d: d.update(status="new", version=5))) == [
+        "status: does not match the history, which gives 'working'",
+        "version: does not match the history, which gives 2",
+    ]
+    assert problems(fk.Lead, edited(worked, lambda d: d.update(id="L-2"))) == [
+        "id: does not match the history, which gives 'L-1'"
     ]
     assert problems(fk.Lead, edited(lead, lambda d: d["history"].clear()))[0] == (
         "history.0: must be the event that created the object"
     )
+    assert problems(fk.Lead, edited(lead, lambda d: d.update(kind="Client")))[0].startswith(
+        "kind: Input should be"
+    )
+
+
+def test_a_whole_object_is_stored_once(lead: fk.Lead, day: Any) -> None:
+    touch = fk.Touch(fk.Channel.email, "news", fk.TouchKind.email_open, day(2))
+    engaged = lead.engage(at=day(2), touch=touch).record(at=day(3), facts={"need": "speed"})
+    data = fk.dump(engaged)
+    assert sorted(data) == ["history", "id", "kind", "schema", "status", "version"]
+    assert json.dumps(data).count('"email_open"') == 1
+    assert json.dumps(data).count('"speed"') == 1
 
 
 def test_stored_stages_must_belong_to_the_pipeline(opportunity: fk.Opportunity) -> None:
-    assert problems(fk.Opportunity, edited(opportunity, lambda d: d.update(status="limbo")))[0].startswith(
-        "status: must be a stage of the pipeline"
-    )
+    stored = fk.snapshot(opportunity)
+    stored["state"]["status"] = "limbo"
+    assert problems(fk.Opportunity, stored) == ["state.status: is not a status a Opportunity can have"]
+
+    custom = fk.Pipeline("quick", (fk.Stage("talk", None, fk.ForecastCategory.pipeline),))
+    deal = fk.Opportunity.create("O-2", account=opportunity.account, at=opportunity.last_at, pipeline=custom)
 
     def bad_pipeline(data: dict[str, Any]) -> None:
-        data["pipeline"]["stages"] = []
+        data["pipelines"][0]["stages"] = []
 
-    assert problems(fk.Opportunity, edited(opportunity, bad_pipeline)) == [
-        "pipeline: it has no stages: give at least one open stage"
+    assert problems(fk.Opportunity, edited(deal, bad_pipeline)) == [
+        "pipelines.0: it has no stages: give at least one open stage",
+        (
+            "history.0.payload.pipeline: names pipeline 'quick' version 1, which is not known "
+            "(known: default v1); pass it to load in pipelines="
+        ),
     ]
+
+
+def test_pipelines_are_stored_by_name_and_version(opportunity: fk.Opportunity) -> None:
+    custom = fk.Pipeline("quick", (fk.Stage("talk", None, fk.ForecastCategory.pipeline),), version=3)
+    deal = fk.Opportunity.create("O-2", account=opportunity.account, at=opportunity.last_at, pipeline=custom)
+    created = fk.dump(deal.history[0])
+    assert created["payload"]["pipeline"] == {"name": "quick", "version": 3}
+    assert fk.load(fk.Event, created, pipelines=[custom]) == deal.history[0]
+    assert problems(fk.Event, created)[0].startswith("payload.pipeline: names pipeline 'quick' version 3")
+    assert (
+        problems(fk.Event, created | {"schema": 2}, pipelines=["quick"])[0] == "pipelines: must be Pipelines"
+    )
+    whole = fk.dump(deal)
+    assert whole["pipelines"] == [fk.dump(custom)]
+    assert fk.load(fk.Opportunity, whole) == deal
+    assert "pipelines" not in fk.dump(opportunity)
 
 
 def test_event_payloads_are_checked(lead: fk.Lead, day: Any) -> None:

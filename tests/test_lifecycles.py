@@ -36,13 +36,21 @@ def test_lifecycle_classes_are_exported() -> None:
     assert fk.Opportunity.lifecycle is fk.DEFAULT_PIPELINE.lifecycle
 
 
-def test_every_event_has_a_past_tense_name() -> None:
+def test_every_event_is_a_declared_command_with_a_past_tense_name() -> None:
     from funnelkit._events import PAST_TENSE
 
-    tables = [kind._class_table for kind in (fk.Prospect, fk.Lead, fk.Client)]
-    tables += [FLEXIBLE.table, fk.DEFAULT_PIPELINE.table]
-    events = {event for table in tables for event in table.events}
-    assert events | {"create"} == set(PAST_TENSE)
+    for kind in (fk.Prospect, fk.Lead, fk.Client):
+        assert set(kind._class_table.events) == set(kind.commands)
+    pipelines = (FLEXIBLE, fk.DEFAULT_PIPELINE)
+    assert {event for pipeline in pipelines for event in pipeline.table.events} == set(
+        fk.Opportunity.commands
+    )
+    named = {
+        (kind._kind, command)
+        for kind in (fk.Prospect, fk.Lead, fk.Client, fk.Opportunity)
+        for command in kind.event_payloads
+    }
+    assert named == set(PAST_TENSE)
 
 
 def test_statuses_are_the_lifecycle_states() -> None:

@@ -86,3 +86,10 @@ def test_skip_needs_a_later_stage(acme: fk.Account) -> None:
     with pytest.raises(fk.TransitionNotAllowed) as caught:
         deal.skip(at=at, to="a")
     assert "to_b: skip needs to='b' to reach this stage" in caught.value.failed_guards
+
+
+@pytest.mark.parametrize("version", [0, -2, True, "1"])
+def test_a_pipeline_version_is_a_whole_number_from_one(version: object) -> None:
+    stages = (fk.Stage("talk", None, fk.ForecastCategory.pipeline),)
+    with pytest.raises(fk.DefinitionError, match=f"version {version!r} must be a whole number from 1"):
+        fk.Pipeline("quick", stages, version=version)  # type: ignore[arg-type]

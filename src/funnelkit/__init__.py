@@ -6,7 +6,7 @@ raises a :class:`FunnelError` and changes nothing. funnelkit does no I/O: the ca
 in as ``at=`` and stores what comes out.
 """
 
-from funnelkit._boundary import dump, json_schema, load
+from funnelkit._boundary import dump, json_schema, load, snapshot, snapshot_schema
 from funnelkit._client import Client
 from funnelkit._conversion import Conversion
 from funnelkit._diagram import mermaid
@@ -17,6 +17,7 @@ from funnelkit._errors import (
     InvalidInput,
     Problem,
     TransitionNotAllowed,
+    UnknownCommand,
 )
 from funnelkit._events import Event
 from funnelkit._lead import Lead
@@ -28,6 +29,7 @@ from funnelkit._lifecycles import (
     ProspectLifecycle,
     ProspectStatus,
 )
+from funnelkit._log import Log
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
@@ -55,6 +57,7 @@ __all__ = [
     "Lead",
     "LeadLifecycle",
     "LeadStatus",
+    "Log",
     "Money",
     "Opportunity",
     "Pipeline",
@@ -66,9 +69,12 @@ __all__ = [
     "Touch",
     "TouchKind",
     "TransitionNotAllowed",
+    "UnknownCommand",
     "dump",
     "json_schema",
     "load",
     "mermaid",
     "replay",
+    "snapshot",
+    "snapshot_schema",
 ]

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
 
-from funnelkit._conversion import Conversion
-from funnelkit._events import CREATE, Event
+from funnelkit._command import Decision, command, creation, handover, keep
+from funnelkit._events import NEVER, Event
 from funnelkit._lifecycles import ClientLifecycle, ClientStatus
+from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
-from funnelkit._subject import Subject, creation_event
+from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, Contact
 
-_STATUS = {status.value: status for status in ClientStatus}
+
+def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
+    return {"account": payload["account"], "opportunity_ids": (payload["opportunity_id"],)}
+
+
+def _purchased(client: Client, payload: Mapping[str, Any]) -> Mapping[str, object]:
+    return {"opportunity_ids": (*client.opportunity_ids, payload["opportunity_id"])}
 
 
 @attrs.frozen(hash=False)
@@ -45,61 +52,31 @@ class Client(Subject):
     """The won opportunities, oldest first."""
     reason: str | None = None
     """Why it was last flagged at risk or churned."""
-    history: tuple[Event, ...] = ()
+    history: Log[Event] = EMPTY_LOG
+    """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
+    last_at: datetime = attrs.field(default=NEVER, repr=False)
+    """When its latest event happened; a new command may not be earlier."""
 
     lifecycle: ClassVar = ClientLifecycle
     _class_table: ClassVar = TransitionTable.derive(ClientLifecycle)
     _kind: ClassVar = "Client"
-    event_payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
-        {
-            CREATE: {"account": Account, "opportunity_id": str},
-            "purchase": {"opportunity_id": str},
-            "expand": {"opportunity_id": str},
-            "flag_at_risk": {"reason": str},
-            "retain": {},
-            "churn": {"reason": str},
-            "win_back": {},
-        }
-    )
+    _statuses: ClassVar = {status.value: status for status in ClientStatus}
+    creation: ClassVar = creation("Created", _created, account=Account, opportunity_id=str)
 
     @classmethod
     def create(cls, id: str, *, account: Account, opportunity_id: str, at: datetime) -> Client:
         """Make a new, active client from its first won opportunity."""
-        payload = {"account": account, "opportunity_id": opportunity_id}
-        return cls._created(creation_event(cls, id, at, payload, ClientStatus.active.value))
+        return cls._start(id, at, {"account": account, "opportunity_id": opportunity_id})
 
-    @classmethod
-    def _created(cls, event: Event) -> Client:
-        payload: Any = event.payload
-        return cls(
-            event.subject_id,
-            ClientStatus.active,
-            payload["account"],
-            (payload["opportunity_id"],),
-            history=(event,),
-        )
-
-    def _apply(self, event: Event) -> Client:
-        payload: Any = event.payload
-        return Client(
-            self.id,
-            _STATUS[event.target],
-            self.account,
-            (*self.opportunity_ids, payload["opportunity_id"])
-            if event.command == "purchase"
-            else self.opportunity_ids,
-            payload.get("reason", self.reason),
-            (*self.history, event),
-        )
-
-    def purchase(self, *, at: datetime, opportunity_id: str) -> Client:
+    @command("Purchased", effect=_purchased, opportunity_id=str)
+    def purchase(self, *, at: datetime, opportunity_id: str) -> Decision:
         """Add won opportunity ``opportunity_id``; an at-risk client becomes active again.
 
         A won opportunity's ``win(client=...)`` does this for you.
         """
-        text = self._text("purchase", "opportunity_id", opportunity_id)
-        return self._apply(self._record("purchase", at, {"opportunity_id": text}))
+        return {"opportunity_id": self._text("purchase", "opportunity_id", opportunity_id)}
 
+    @handover("Expanded", opportunity_id=str)
     def expand(
         self,
         *,
@@ -108,10 +85,9 @@ class Client(Subject):
         contact: Contact | None = None,
         amount: Money | None = None,
         pipeline: Pipeline = DEFAULT_PIPELINE,
-    ) -> Conversion[Client, Opportunity]:
+    ) -> tuple[Decision, Opportunity]:
         """Open new opportunity ``opportunity_id`` for this client, to sell it more."""
         text = self._text("expand", "opportunity_id", opportunity_id)
-        event = self._record("expand", at, {"opportunity_id": text})
         opportunity = Opportunity.create(
             text,
             account=self.account,
@@ -121,22 +97,24 @@ class Client(Subject):
             amount=amount,
             pipeline=pipeline,
         )
-        return Conversion(self._apply(event), opportunity)
+        return {"opportunity_id": text}, opportunity
 
-    def flag_at_risk(self, *, at: datetime, reason: str) -> Client:
+    @command("FlaggedAtRisk", effect=keep("reason"), reason=str)
+    def flag_at_risk(self, *, at: datetime, reason: str) -> Decision:
         """Mark the client at risk of churning, saying why."""
-        return self._apply(
-            self._record("flag_at_risk", at, {"reason": self._text("flag_at_risk", "reason", reason)})
-        )
+        return {"reason": self._text("flag_at_risk", "reason", reason)}
 
-    def retain(self, *, at: datetime) -> Client:
+    @command("Retained")
+    def retain(self, *, at: datetime) -> Decision:
         """Record that an at-risk client is active again."""
-        return self._apply(self._record("retain", at))
+        return {}
 
-    def churn(self, *, at: datetime, reason: str) -> Client:
+    @command("Churned", effect=keep("reason"), reason=str)
+    def churn(self, *, at: datetime, reason: str) -> Decision:
         """Record that the client stopped buying, saying why."""
-        return self._apply(self._record("churn", at, {"reason": self._text("churn", "reason", reason)}))
+        return {"reason": self._text("churn", "reason", reason)}
 
-    def win_back(self, *, at: datetime) -> Client:
+    @command("WonBack")
+    def win_back(self, *, at: datetime) -> Decision:
         """Record that a churned client is active again."""
-        return self._apply(self._record("win_back", at))
+        return {}

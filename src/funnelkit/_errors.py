@@ -6,6 +6,7 @@ The tree::
     ├── DefinitionError (ValueError)        a lifecycle or pipeline definition is wrong
     ├── InvalidInput (ValueError)           data or a command argument failed validation
     ├── TransitionNotAllowed (ValueError)   a command is not allowed from the object's status
+    ├── UnknownCommand (LookupError)        an object has no command of that name
     └── CurrencyMismatch (ValueError)       money in two currencies was combined
 
 Definition errors are raised while a lifecycle is being built, before any object exists; the
@@ -15,14 +16,40 @@ others are raised at run time and leave every object as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
 Location = tuple[str | int, ...]
 
 
+def _restore(kind: type[FunnelError], args: tuple[object, ...], state: dict[str, Any]) -> FunnelError:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class FunnelError(Exception):
-    """Base of every error funnelkit raises; catch it to catch them all."""
+    """Base of every error funnelkit raises; catch it to catch them all.
+
+    Errors pickle (they travel through process pools and task queues) and compare equal when
+    they are of the same class with the same message and details.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuild with the same message and details, whatever the subclass's constructor takes."""
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to an error of the same class with the same message and details."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.args == other.args and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        """Hash the class and the message."""
+        return hash((type(self), self.args))
 
 
 @attrs.frozen
@@ -104,6 +131,41 @@ class TransitionNotAllowed(FunnelError, ValueError):
         else:
             head += "; "
         super().__init__(f"{head}allowed now: {instead}")
+
+
+class UnknownCommand(FunnelError, LookupError):
+    """An object was sent a command its kind does not have; ``suggestions`` are close names.
+
+    Attributes:
+        subject: the kind of object, such as ``"Lead"``.
+        subject_id: the object's id.
+        status: the status the object is in.
+        command: the name that was sent.
+        known: every command of that kind of object.
+        suggestions: the known commands closest to ``command``.
+    """
+
+    def __init__(
+        self,
+        *,
+        subject: str,
+        subject_id: str,
+        status: str,
+        command: object,
+        known: Sequence[str],
+        suggestions: Sequence[str] = (),
+    ) -> None:
+        self.subject = subject
+        self.subject_id = subject_id
+        self.status = status
+        self.command = command
+        self.known = tuple(known)
+        self.suggestions = tuple(suggestions)
+        hint = f"did you mean {' or '.join(map(repr, self.suggestions))}? " if self.suggestions else ""
+        super().__init__(
+            f"{subject} {subject_id!r} in status {status!r} has no command {command!r}; "
+            f"{hint}its commands: {', '.join(self.known)}"
+        )
 
 
 class CurrencyMismatch(FunnelError, ValueError):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from types import MappingProxyType
+from datetime import datetime, timezone
 
 import attrs
 
-EMPTY_PAYLOAD: Mapping[str, object] = MappingProxyType({})
+from funnelkit._frozen import FrozenDict
 
 JSON_AS = "json_as"
 """Field metadata key: ``"value"`` stores a field in JSON as its ``.value`` (a stage as its id)."""
@@ -16,47 +15,40 @@ JSON_AS = "json_as"
 CREATE = "create"
 """The command of an object's first event, which brings it into its initial status."""
 
-# Past-tense names for the events of every lifecycle; a test keeps this in step with them.
-PAST_TENSE: Mapping[str, str] = MappingProxyType(
-    {
-        CREATE: "Created",
-        "reach_out": "ReachedOut",
-        "respond": "Responded",
-        "exclude": "Excluded",
-        "work": "WorkStarted",
-        "engage": "Engaged",
-        "record": "EvidenceRecorded",
-        "nurture": "Nurtured",
-        "recycle": "Recycled",
-        "reengage": "Reengaged",
-        "mark_marketing_qualified": "MarketingQualified",
-        "accept": "Accepted",
-        "fast_track": "FastTracked",
-        "qualify": "Qualified",
-        "disqualify": "Disqualified",
-        "convert": "Converted",
-        "advance": "Advanced",
-        "move_back": "MovedBack",
-        "skip": "Skipped",
-        "win": "Won",
-        "lose": "Lost",
-        "reopen": "Reopened",
-        "flag_at_risk": "FlaggedAtRisk",
-        "retain": "Retained",
-        "churn": "Churned",
-        "win_back": "WonBack",
-        "purchase": "Purchased",
-        "expand": "Expanded",
-    }
-)
+NEVER = datetime.min.replace(tzinfo=timezone.utc)
+"""The time of the latest event of an object that has none yet."""
+
+PAST_TENSE: dict[tuple[str, str], str] = {}
+"""The past-tense name of each (kind of object, command), filled in as the kinds are declared."""
 
 
-def freeze(payload: Mapping[str, object]) -> Mapping[str, object]:
-    """Return a read-only copy of ``payload``, sharing one empty mapping for empty payloads."""
-    if type(payload) is MappingProxyType:
-        # already read-only: funnelkit wraps only dicts it built and nobody else holds
+Payload = FrozenDict[str, object]
+"""An event's facts: a read-only dict."""
+
+EMPTY_PAYLOAD: Payload = FrozenDict()
+
+
+def freeze(payload: Mapping[str, object]) -> Payload:
+    """Return ``payload`` as a :class:`Payload`, sharing one empty payload for every empty one."""
+    if type(payload) is FrozenDict:
         return payload
-    return MappingProxyType(dict(payload)) if payload else EMPTY_PAYLOAD
+    return FrozenDict(payload) if payload else EMPTY_PAYLOAD
+
+
+def utc(at: datetime) -> datetime:
+    """Return an aware ``at`` as the same instant in UTC; anything else unchanged, for checks to refuse.
+
+    Every time that enters funnelkit goes through here, so a local time that does not exist or
+    happens twice (a daylight-saving change) becomes one instant, a subclass of datetime becomes
+    a datetime, and a round trip through JSON gives back an equal value.
+    """
+    given: object = at  # typed, but callers may pass anything: the checks after this refuse it
+    if type(given) is datetime and given.tzinfo is timezone.utc:
+        return given
+    if isinstance(given, datetime) and given.utcoffset() is not None:
+        instant = given.astimezone(timezone.utc)
+        return datetime.combine(instant.date(), instant.timetz())
+    return at
 
 
 @attrs.frozen(eq=True, hash=False)
@@ -90,12 +82,16 @@ class Event:
     """The status before the command; ``None`` for a creation."""
     target: str
     """The status after the command."""
-    at: datetime
-    """When it happened, as given by the caller; timezone-aware."""
+    at: datetime = attrs.field(converter=utc)
+    """When it happened, in UTC."""
     payload: Mapping[str, object] = attrs.field(default=EMPTY_PAYLOAD, converter=freeze)
     """The command's facts, such as a reason or an amount; read-only."""
 
     @property
     def name(self) -> str:
         """The past-tense name of what happened, such as ``"LeadNurtured"``."""
-        return self.subject + PAST_TENSE[self.command]
+        return self.subject + PAST_TENSE[self.subject, self.command]
+
+    def __hash__(self) -> int:
+        """Hash the event's place: equal events share it, and it is cheap."""
+        return hash((self.subject, self.subject_id, self.sequence, self.command))

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
 
-from funnelkit._conversion import Conversion
-from funnelkit._events import CREATE, Event
+from funnelkit._command import Decision, command, creation, handover, keep
+from funnelkit._events import NEVER, Event
 from funnelkit._gates import result_guard
 from funnelkit._lifecycles import LeadLifecycle, LeadStatus
+from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
-from funnelkit._subject import Subject, creation_event
+from funnelkit._subject import Subject
 from funnelkit._table import Guard, TransitionTable
 from funnelkit._values import Account, Channel, Contact, Touch
 from funnelkit.qualification import (
@@ -31,29 +31,29 @@ from funnelkit.qualification import (
 )
 from funnelkit.qualification._recording import collect_facts, disqualified_reason
 
-_STATUS = {status.value: status for status in LeadStatus}
-
 
 def _may_fast_track(lead: Lead, _payload: object) -> bool:
     return lead.source.kind.is_hand_raise or lead.source.channel is Channel.sales
 
 
-GUARDS = MappingProxyType(
-    {
-        "may_fast_track": Guard(
-            _may_fast_track,
-            "only a hand-raiser (its source touch is a demo or contact request) or a "
-            "sales-generated lead (source channel 'sales') may skip marketing qualification",
-        ),
-        "is_qualified": result_guard(
-            "qualification",
-            "the qualification framework must find the lead qualified",
-            "qualify needs the result of a qualification framework",
-        ),
-    }
-)
+GUARDS = {
+    "may_fast_track": Guard(
+        _may_fast_track,
+        "only a hand-raiser (its source touch is a demo or contact request) or a "
+        "sales-generated lead (source channel 'sales') may skip marketing qualification",
+    ),
+    "is_qualified": result_guard(
+        "qualification",
+        "the qualification framework must find the lead qualified",
+        "qualify needs the result of a qualification framework",
+    ),
+}
 DEFAULT_FRAMEWORK = bant()
 """The framework ``qualify`` applies unless given another: BANT, 3 of 4."""
+
+
+def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
+    return {name: payload[name] for name in ("account", "contact", "source", "prospect_id")}
 
 
 @attrs.frozen(hash=False)
@@ -87,7 +87,7 @@ class Lead(Subject):
     """The response that made the prospect a lead."""
     prospect_id: str | None = None
     """The prospect it came from; ``None`` for a lead captured directly."""
-    touches: tuple[Touch, ...] = ()
+    touches: Log[Touch] = EMPTY_LOG
     """Engagement recorded after the source touch, oldest first."""
     reason: str | None = None
     """Why it was last nurtured, recycled or disqualified."""
@@ -97,32 +97,17 @@ class Lead(Subject):
     """The opportunity it converted into."""
     evidence: Evidence = NO_EVIDENCE
     """The discovery facts recorded so far; a fact never recorded is unknown."""
-    history: tuple[Event, ...] = ()
+    history: Log[Event] = EMPTY_LOG
+    """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
+    last_at: datetime = attrs.field(default=NEVER, repr=False)
+    """When its latest event happened; a new command may not be earlier."""
 
     lifecycle: ClassVar = LeadLifecycle
     _class_table: ClassVar = TransitionTable.derive(LeadLifecycle, GUARDS)
     _kind: ClassVar = "Lead"
-    event_payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
-        {
-            CREATE: {
-                "account": Account,
-                "contact": Contact,
-                "source": Touch,
-                "prospect_id": str | None,
-            },
-            "work": {},
-            "record": {"facts": tuple[Fact, ...]},
-            "engage": {"touch": Touch},
-            "nurture": {"reason": str},
-            "reengage": {},
-            "mark_marketing_qualified": {},
-            "accept": {},
-            "fast_track": {},
-            "qualify": {"qualification": Summary},
-            "recycle": {"reason": str},
-            "disqualify": {"reason": str},
-            "convert": {"opportunity_id": str},
-        }
+    _statuses: ClassVar = {status.value: status for status in LeadStatus}
+    creation: ClassVar = creation(
+        "Created", _created, account=Account, contact=Contact, source=Touch, prospect_id=str | None
     )
 
     @classmethod
@@ -137,105 +122,85 @@ class Lead(Subject):
         prospect_id: str | None = None,
     ) -> Lead:
         """Capture a new lead, in status ``new``, from the response ``source``."""
-        payload = {
-            "account": account,
-            "contact": contact,
-            "source": source,
-            "prospect_id": prospect_id,
-        }
-        return cls._created(creation_event(cls, id, at, payload, LeadStatus.new.value))
-
-    @classmethod
-    def _created(cls, event: Event) -> Lead:
-        payload = event.payload
-        return cls(
-            event.subject_id,
-            LeadStatus.new,
-            payload["account"],  # type: ignore[arg-type]
-            payload["contact"],  # type: ignore[arg-type]
-            payload["source"],  # type: ignore[arg-type]
-            payload["prospect_id"],  # type: ignore[arg-type]
-            history=(event,),
-        )
-
-    def _apply(self, event: Event) -> Lead:
-        payload = event.payload
-        command = event.command
-        return Lead(
-            self.id,
-            _STATUS[event.target],
-            self.account,
-            self.contact,
-            self.source,
-            self.prospect_id,
-            (*self.touches, payload["touch"]) if command == "engage" else self.touches,  # type: ignore[arg-type]
-            payload.get("reason", self.reason),  # type: ignore[arg-type]
-            self.recycle_count + 1 if command == "recycle" else self.recycle_count,
-            payload.get("opportunity_id", self.opportunity_id),  # type: ignore[arg-type]
-            self.evidence.adding(payload["facts"]) if command == "record" else self.evidence,  # type: ignore[arg-type]
-            (*self.history, event),
-        )
+        payload = {"account": account, "contact": contact, "source": source, "prospect_id": prospect_id}
+        return cls._start(id, at, payload)
 
     @property
     def is_open(self) -> bool:
         """Whether the lead can still move: neither converted nor disqualified."""
         return self.status not in (LeadStatus.converted, LeadStatus.disqualified)
 
-    def work(self, *, at: datetime) -> Lead:
+    @command("WorkStarted")
+    def work(self, *, at: datetime) -> Decision:
         """Start working the new lead."""
-        return self._apply(self._record("work", at))
+        return {}
 
-    def engage(self, *, at: datetime, touch: Touch) -> Lead:
+    @command("Engaged", effect=lambda lead, p: {"touches": lead.touches.append(p["touch"])}, touch=Touch)
+    def engage(self, *, at: datetime, touch: Touch) -> Decision:
         """Record one more interaction, such as a webinar attended or an email opened."""
-        return self._apply(
-            self._record("engage", at, {"touch": self._instance("engage", "touch", touch, Touch)})
-        )
+        return {"touch": self._instance("engage", "touch", touch, Touch)}
 
-    def nurture(self, *, at: datetime, reason: str) -> Lead:
+    @command("Nurtured", effect=keep("reason"), reason=str)
+    def nurture(self, *, at: datetime, reason: str) -> Decision:
         """Put a lead that is not ready into nurturing, saying why."""
-        return self._apply(self._record("nurture", at, {"reason": self._text("nurture", "reason", reason)}))
+        return {"reason": self._text("nurture", "reason", reason)}
 
-    def reengage(self, *, at: datetime) -> Lead:
+    @command("Reengaged")
+    def reengage(self, *, at: datetime) -> Decision:
         """Take a nurtured lead back into work."""
-        return self._apply(self._record("reengage", at))
+        return {}
 
-    def mark_marketing_qualified(self, *, at: datetime) -> Lead:
+    @command("MarketingQualified")
+    def mark_marketing_qualified(self, *, at: datetime) -> Decision:
         """Mark the lead engaged enough for sales (an MQL)."""
-        return self._apply(self._record("mark_marketing_qualified", at))
+        return {}
 
-    def accept(self, *, at: datetime) -> Lead:
+    @command("Accepted")
+    def accept(self, *, at: datetime) -> Decision:
         """Record that sales agreed to work the MQL (an SAL)."""
-        return self._apply(self._record("accept", at))
+        return {}
 
-    def fast_track(self, *, at: datetime) -> Lead:
+    @command("FastTracked")
+    def fast_track(self, *, at: datetime) -> Decision:
         """Hand a hand-raiser or sales-generated lead to sales without MQL."""
-        return self._apply(self._record("fast_track", at))
+        return {}
 
+    @command(
+        "EvidenceRecorded",
+        effect=lambda lead, p: {"evidence": lead.evidence.adding(p["facts"])},
+        facts=tuple[Fact, ...],
+    )
     def record(
         self, *, at: datetime, facts: Mapping[str, FactValue] | Iterable[Fact], source: str = "recorded"
-    ) -> Lead:
+    ) -> Decision:
         """Record discovery facts: a mapping of name to value (all from ``source``), or Facts."""
-        return self._apply(self._record("record", at, {"facts": collect_facts(self, facts, source, at)}))
+        return {"facts": collect_facts(self, facts, source, at)}
 
-    def qualify(self, *, at: datetime, framework: Framework = DEFAULT_FRAMEWORK) -> Lead:
+    @command("Qualified", qualification=Summary)
+    def qualify(self, *, at: datetime, framework: Framework = DEFAULT_FRAMEWORK) -> Decision:
         """Make the lead sales-qualified (an SQL) if ``framework`` finds it qualified.
 
         The framework's verdicts are kept in the event. A lead it does not find qualified is
         refused with the failing criteria in the error.
         """
         result = self._instance("qualify", "framework", framework, Framework).evaluate(self)
-        return self._apply(self._record("qualify", at, {"qualification": result.summary()}))
+        return {"qualification": result.summary()}
 
-    def recycle(self, *, at: datetime, reason: str) -> Lead:
+    @command(
+        "Recycled",
+        effect=lambda lead, p: {"reason": p["reason"], "recycle_count": lead.recycle_count + 1},
+        reason=str,
+    )
+    def recycle(self, *, at: datetime, reason: str) -> Decision:
         """Send the lead back to nurturing (sales rejected it, or it was disqualified), saying why."""
-        return self._apply(self._record("recycle", at, {"reason": self._text("recycle", "reason", reason)}))
+        return {"reason": self._text("recycle", "reason", reason)}
 
-    def disqualify(self, *, at: datetime, reason: str | QualificationResult) -> Lead:
+    @command("Disqualified", effect=keep("reason"), reason=str)
+    def disqualify(self, *, at: datetime, reason: str | QualificationResult) -> Decision:
         """Record that the lead will not buy (no need, wrong market, competitor, junk), saying why."""
-        return self._apply(
-            self._record("disqualify", at, {"reason": disqualified_reason(self, "disqualify", reason)})
-        )
+        return {"reason": disqualified_reason(self, "disqualify", reason)}
 
+    @handover("Converted", effect=keep("opportunity_id"), opportunity_id=str)
     def convert(
         self,
         *,
@@ -243,19 +208,15 @@ class Lead(Subject):
         opportunity_id: str,
         amount: Money | None = None,
         pipeline: Pipeline = DEFAULT_PIPELINE,
-    ) -> Conversion[Lead, Opportunity]:
+    ) -> tuple[Decision, Opportunity]:
         """Convert the sales-qualified lead into opportunity ``opportunity_id``.
 
         The opportunity takes over the account and contact and starts in the pipeline's first
         stage; the lead becomes ``converted``, final and read-only.
         """
-        event = self._record(
-            "convert",
-            at,
-            {"opportunity_id": self._text("convert", "opportunity_id", opportunity_id)},
-        )
+        text = self._text("convert", "opportunity_id", opportunity_id)
         opportunity = Opportunity.create(
-            opportunity_id,
+            text,
             account=self.account,
             contact=self.contact,
             at=at,
@@ -263,4 +224,4 @@ class Lead(Subject):
             amount=amount,
             pipeline=pipeline,
         )
-        return Conversion(self._apply(event), opportunity)
+        return {"opportunity_id": text}, opportunity

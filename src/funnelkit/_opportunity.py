@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from funnelkit._conversion import Conversion
+from funnelkit._command import Decision, command, creation, handover, keep
 from funnelkit._errors import Problem
-from funnelkit._events import CREATE, JSON_AS, Event
+from funnelkit._events import JSON_AS, NEVER, Event
 from funnelkit._gates import gate_framework
+from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
-from funnelkit._subject import Subject, creation_event
+from funnelkit._subject import Subject
 from funnelkit._values import Account, Contact
 from funnelkit.qualification import NO_EVIDENCE, Evidence, Fact, FactValue, Summary
 from funnelkit.qualification._recording import collect_facts
@@ -24,6 +24,12 @@ from funnelkit.qualification._recording import collect_facts
 if TYPE_CHECKING:
     from funnelkit._client import Client
     from funnelkit._table import TransitionTable
+
+
+def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
+    return {
+        name: payload[name] for name in ("account", "contact", "lead_id", "client_id", "amount", "pipeline")
+    }
 
 
 @attrs.frozen(hash=False)
@@ -63,29 +69,23 @@ class Opportunity(Subject):
     """Why it was last lost."""
     evidence: Evidence = NO_EVIDENCE
     """The discovery facts recorded so far; stage gates judge them."""
-    history: tuple[Event, ...] = ()
+    history: Log[Event] = EMPTY_LOG
+    """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
+    last_at: datetime = attrs.field(default=NEVER, repr=False)
+    """When its latest event happened; a new command may not be earlier."""
 
     lifecycle: ClassVar = DEFAULT_PIPELINE.lifecycle
     _class_table: ClassVar = DEFAULT_PIPELINE.table
     _kind: ClassVar = "Opportunity"
-    event_payloads: ClassVar[MappingProxyType[str, dict[str, Any]]] = MappingProxyType(
-        {
-            CREATE: {
-                "account": Account,
-                "contact": Contact | None,
-                "lead_id": str | None,
-                "client_id": str | None,
-                "amount": Money | None,
-                "pipeline": Pipeline,
-            },
-            "advance": {"gate": Summary | None},
-            "move_back": {},
-            "skip": {"to": str, "gate": Summary | None},
-            "record": {"facts": tuple[Fact, ...]},
-            "win": {"client_id": str, "amount": Money},
-            "lose": {"reason": str},
-            "reopen": {},
-        }
+    creation: ClassVar = creation(
+        "Created",
+        _created,
+        account=Account,
+        contact=Contact | None,
+        lead_id=str | None,
+        client_id=str | None,
+        amount=Money | None,
+        pipeline=Pipeline,
     )
 
     @classmethod
@@ -113,41 +113,15 @@ class Opportunity(Subject):
             "amount": amount,
             "pipeline": pipeline,
         }
-        given: object = pipeline  # typed, but callers may pass anything: check it is a Pipeline
-        target = pipeline.first.value if isinstance(given, Pipeline) else ""
-        return cls._created(creation_event(cls, id, at, payload, target))
+        return cls._start(id, at, payload)
 
     @classmethod
-    def _created(cls, event: Event) -> Opportunity:
-        payload: Any = event.payload
-        pipeline: Pipeline = payload["pipeline"]
-        return cls(
-            event.subject_id,
-            pipeline.first,
-            payload["account"],
-            pipeline,
-            payload["contact"],
-            payload["lead_id"],
-            payload["client_id"],
-            payload["amount"],
-            history=(event,),
-        )
+    def _initial(cls, payload: Mapping[str, object]) -> str:
+        pipeline = payload["pipeline"]
+        return pipeline.first.value if isinstance(pipeline, Pipeline) else ""
 
-    def _apply(self, event: Event) -> Opportunity:
-        payload: Any = event.payload
-        return Opportunity(
-            self.id,
-            self.pipeline.by_value[event.target],
-            self.account,
-            self.pipeline,
-            self.contact,
-            self.lead_id,
-            payload.get("client_id", self.client_id),
-            payload.get("amount", self.amount),
-            payload.get("reason", self.lost_reason),
-            self.evidence.adding(payload["facts"]) if event.command == "record" else self.evidence,
-            (*self.history, event),
-        )
+    def _status_of(self, target: str) -> Stage:
+        return self.pipeline.by_value[target]
 
     @property
     def _table(self) -> TransitionTable:
@@ -182,28 +156,37 @@ class Opportunity(Subject):
             return {"gate": None}
         return {"gate": gate_framework(str(stage), criterion).evaluate(self).summary()}
 
-    def advance(self, *, at: datetime) -> Opportunity:
+    @command("Advanced", gate=Summary | None)
+    def advance(self, *, at: datetime) -> Decision:
         """Move to the next stage of the pipeline, if its gate (when it has one) is passed."""
         ids = [stage.value for stage in self.pipeline.stages]
         here = self.status.value
         following = ids[ids.index(here) + 1] if here in ids[:-1] else None
-        return self._apply(self._record("advance", at, self.gate_payload(following)))
+        return self.gate_payload(following)
 
+    @command(
+        "EvidenceRecorded",
+        effect=lambda deal, p: {"evidence": deal.evidence.adding(p["facts"])},
+        facts=tuple[Fact, ...],
+    )
     def record(
         self, *, at: datetime, facts: Mapping[str, FactValue] | Iterable[Fact], source: str = "recorded"
-    ) -> Opportunity:
+    ) -> Decision:
         """Record discovery facts: a mapping of name to value (all from ``source``), or Facts."""
-        return self._apply(self._record("record", at, {"facts": collect_facts(self, facts, source, at)}))
+        return {"facts": collect_facts(self, facts, source, at)}
 
-    def move_back(self, *, at: datetime) -> Opportunity:
+    @command("MovedBack")
+    def move_back(self, *, at: datetime) -> Decision:
         """Move back to the previous stage, where the pipeline allows it."""
-        return self._apply(self._record("move_back", at))
+        return {}
 
-    def skip(self, *, at: datetime, to: str) -> Opportunity:
+    @command("Skipped", to=str, gate=Summary | None)
+    def skip(self, *, at: datetime, to: str) -> Decision:
         """Jump forward to the later stage ``to``, where the pipeline allows skipping."""
         target = self._text("skip", "to", to)
-        return self._apply(self._record("skip", at, {"to": target, **self.gate_payload(target)}))
+        return {"to": target, **self.gate_payload(target)}
 
+    @handover("Won", effect=keep("client_id", "amount"), client_id=str, amount=Money)
     def win(
         self,
         *,
@@ -211,7 +194,7 @@ class Opportunity(Subject):
         client_id: str | None = None,
         client: Client | None = None,
         amount: Money | None = None,
-    ) -> Conversion[Opportunity, Client]:
+    ) -> tuple[Decision, Client]:
         """Close the deal as won, making a new client ``client_id`` or adding it to ``client``.
 
         ``amount`` sets the final amount; a won deal must have one. Give ``client`` when the
@@ -237,17 +220,18 @@ class Opportunity(Subject):
                 [Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)],
             )
         new_id = client.id if client is not None else self._text("win", "client_id", client_id)
-        event = self._record("win", at, {"client_id": new_id, "amount": final})
         if client is None:
             updated = Client.create(new_id, account=self.account, opportunity_id=self.id, at=at)
         else:
             updated = client.purchase(at=at, opportunity_id=self.id)
-        return Conversion(self._apply(event), updated)
+        return {"client_id": new_id, "amount": final}, updated
 
-    def lose(self, *, at: datetime, reason: str) -> Opportunity:
+    @command("Lost", effect=lambda _deal, p: {"lost_reason": p["reason"]}, reason=str)
+    def lose(self, *, at: datetime, reason: str) -> Decision:
         """Close the deal as lost (pricing, competition, no decision, ...), saying why."""
-        return self._apply(self._record("lose", at, {"reason": self._text("lose", "reason", reason)}))
+        return {"reason": self._text("lose", "reason", reason)}
 
-    def reopen(self, *, at: datetime) -> Opportunity:
+    @command("Reopened")
+    def reopen(self, *, at: datetime) -> Decision:
         """Reopen a lost deal in the pipeline's reopen stage; the last lost reason is kept."""
-        return self._apply(self._record("reopen", at))
+        return {}

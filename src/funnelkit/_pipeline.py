@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import keyword
 from collections.abc import Iterable, Mapping
@@ -114,6 +115,8 @@ class Pipeline:
     """The stage a reopened opportunity returns to; ``start`` when ``None``."""
     stage_grade: int = 2
     """The grade (0-3) a stage's required facts must reach: 2 is "validated"."""
+    version: int = 1
+    """Which definition of the pipeline this is; stored events name a pipeline by name and version."""
     lifecycle: type[StateMachine] = attrs.field(init=False, eq=False, repr=False)
     table: TransitionTable = attrs.field(init=False, eq=False, repr=False)
     by_value: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
@@ -129,6 +132,15 @@ class Pipeline:
         object.__setattr__(self, "lifecycle", lifecycle)
         guards = {**_skip_guards(self), GATE: GATE_GUARD}
         object.__setattr__(self, "table", TransitionTable.derive(lifecycle, guards))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the definition; the lifecycle class is built again (once per definition)."""
+        return (_rebuilt, tuple(getattr(self, name) for name in _DEFINITION))
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """The pipeline's name and version, by which stored events refer to it."""
+        return (self.name, self.version)
 
     def requirement(self, stage: str) -> Criterion | None:
         """The criterion an opportunity must meet to enter ``stage``, or ``None`` for no gate."""
@@ -151,10 +163,22 @@ class Pipeline:
         return self.by_value[self.start or self.stages[0].value]
 
 
+_DEFINITION = ("name", "stages", "allow_skip", "allow_back", "start", "reopen_to", "stage_grade", "version")
+
+
+@functools.lru_cache(maxsize=256)
+def _rebuilt(*definition: Any) -> Pipeline:  # noqa: ANN401 - the fields in _DEFINITION's order
+    # building a pipeline builds its lifecycle class: unpickling or loading one definition twice reuses it
+    return Pipeline(*definition)
+
+
 def _problems(pipeline: Pipeline) -> list[str]:
     if not pipeline.stages:
         return ["it has no stages: give at least one open stage"]
     problems: list[str] = []
+    version: object = pipeline.version
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        problems.append(f"version {version!r} must be a whole number from 1")
     seen: set[str] = set()
     for index, stage in enumerate(pipeline.stages):
         problems.extend(f"stage {index} ({stage.value!r}) {fault}" for fault in _stage_faults(stage, seen))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
-from funnelkit._conversion import Conversion
-from funnelkit._events import CREATE, Event
+from funnelkit._command import Decision, command, creation, handover, keep
+from funnelkit._events import NEVER, Event
 from funnelkit._lead import Lead
 from funnelkit._lifecycles import ProspectLifecycle, ProspectStatus
-from funnelkit._subject import Subject, creation_event
+from funnelkit._log import EMPTY_LOG, Log
+from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, Contact, Touch
+
+
+def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
+    return {name: payload[name] for name in ("account", "contact", "campaign")}
 
 
 @attrs.frozen(hash=False)
@@ -49,19 +54,16 @@ class Prospect(Subject):
     """The lead the prospect became when it responded."""
     reason: str | None = None
     """Why it was excluded."""
-    history: tuple[Event, ...] = ()
+    history: Log[Event] = EMPTY_LOG
+    """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
+    last_at: datetime = attrs.field(default=NEVER, repr=False)
+    """When its latest event happened; a new command may not be earlier."""
 
     lifecycle: ClassVar = ProspectLifecycle
     _class_table: ClassVar = TransitionTable.derive(ProspectLifecycle)
     _kind: ClassVar = "Prospect"
-    event_payloads: ClassVar = MappingProxyType(
-        {
-            CREATE: {"account": Account, "contact": Contact, "campaign": str | None},
-            "reach_out": {},
-            "respond": {"lead_id": str, "touch": Touch},
-            "exclude": {"reason": str},
-        }
-    )
+    _statuses: ClassVar = {status.value: status for status in ProspectStatus}
+    creation: ClassVar = creation("Created", _created, account=Account, contact=Contact, campaign=str | None)
 
     @classmethod
     def create(
@@ -74,58 +76,26 @@ class Prospect(Subject):
         campaign: str | None = None,
     ) -> Prospect:
         """Put a new prospect on the list, in status ``targeted``."""
-        payload = {"account": account, "contact": contact, "campaign": campaign}
-        return cls._created(creation_event(cls, id, at, payload, ProspectStatus.targeted.value))
+        return cls._start(id, at, {"account": account, "contact": contact, "campaign": campaign})
 
-    @classmethod
-    def _created(cls, event: Event) -> Prospect:
-        payload = event.payload
-        return cls(
-            event.subject_id,
-            ProspectStatus.targeted,
-            payload["account"],  # type: ignore[arg-type]
-            payload["contact"],  # type: ignore[arg-type]
-            payload["campaign"],  # type: ignore[arg-type]
-            history=(event,),
-        )
-
-    def _apply(self, event: Event) -> Prospect:
-        payload = event.payload
-        return Prospect(
-            self.id,
-            ProspectStatus(event.target),
-            self.account,
-            self.contact,
-            self.campaign,
-            payload.get("lead_id", self.lead_id),  # type: ignore[arg-type]
-            payload.get("reason", self.reason),  # type: ignore[arg-type]
-            (*self.history, event),
-        )
-
-    def reach_out(self, *, at: datetime) -> Prospect:
+    @command("ReachedOut")
+    def reach_out(self, *, at: datetime) -> Decision:
         """Record that marketing contacted the prospect (again)."""
-        return self._apply(self._record("reach_out", at))
+        return {}
 
-    def respond(self, *, at: datetime, lead_id: str, touch: Touch) -> Conversion[Prospect, Lead]:
+    @handover("Responded", effect=keep("lead_id"), lead_id=str, touch=Touch)
+    def respond(self, *, at: datetime, lead_id: str, touch: Touch) -> tuple[Decision, Lead]:
         """Record a positive response (``touch``) and hand over to a new lead ``lead_id``."""
-        event = self._record(
-            "respond",
-            at,
-            {
-                "lead_id": self._text("respond", "lead_id", lead_id),
-                "touch": self._instance("respond", "touch", touch, Touch),
-            },
-        )
+        payload = {
+            "lead_id": self._text("respond", "lead_id", lead_id),
+            "touch": self._instance("respond", "touch", touch, Touch),
+        }
         lead = Lead.create(
-            lead_id,
-            account=self.account,
-            contact=self.contact,
-            source=touch,
-            at=at,
-            prospect_id=self.id,
+            lead_id, account=self.account, contact=self.contact, source=touch, at=at, prospect_id=self.id
         )
-        return Conversion(self._apply(event), lead)
+        return payload, lead
 
-    def exclude(self, *, at: datetime, reason: str) -> Prospect:
+    @command("Excluded", effect=keep("reason"), reason=str)
+    def exclude(self, *, at: datetime, reason: str) -> Decision:
         """Stop marketing to the prospect (opted out, outside the target market), saying why."""
-        return self._apply(self._record("exclude", at, {"reason": self._text("exclude", "reason", reason)}))
+        return {"reason": self._text("exclude", "reason", reason)}

@@ -1,14 +1,15 @@
-"""Rebuilding objects from their events."""
+"""Rebuilding objects from their events, in one linear pass."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from funnelkit._client import Client
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import CREATE, Event
 from funnelkit._lead import Lead
+from funnelkit._log import Log
 from funnelkit._opportunity import Opportunity
 from funnelkit._prospect import Prospect
 from funnelkit._subject import Subject, payload_problems
@@ -20,15 +21,21 @@ KINDS: Mapping[str, type[Subject]] = {
     "Client": Client,
 }
 
+S = TypeVar("S", bound=Subject)
 
-def replay(history: Iterable[Event]) -> Any:  # noqa: ANN401 - the kind is read from the events
+
+def replay(history: Iterable[Event], *, snapshot: Any = None, kind: type[Subject] | None = None) -> Any:  # noqa: ANN401 - the kind is read from the events
     """Rebuild an object from its events, oldest first, checking each could have happened.
 
-    ``replay(obj.history) == obj`` for every funnelkit object.
+    ``replay(obj.history) == obj`` for every funnelkit object. Given ``snapshot`` (an object,
+    such as one loaded from a snapshot), the events continue it instead, from its version on.
+    ``kind`` rebuilds a subclass of the kind the events name. The events are folded into one
+    object in a single pass, so replay takes time linear in their number.
 
     Raises:
-        InvalidInput: the events are empty, do not start with a creation, or one of them could
-            not have followed the ones before it; nothing is returned half-built.
+        InvalidInput: the events are empty (without a snapshot), do not start with a creation,
+            or one of them could not have followed the ones before it; nothing is returned
+            half-built.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -41,27 +48,30 @@ def replay(history: Iterable[Event]) -> Any:  # noqa: ANN401 - the kind is read 
         True
     """
     events = iter(history)
-    first = next(events, None)
-    if not isinstance(first, Event):
-        raise InvalidInput(
-            "cannot replay",
-            [Problem(("history", 0), "must be the event that created the object", first)],
-        )
-    subject = _created(first)
-    for index, event in enumerate(events, start=1):
-        if not isinstance(event, Event):
-            raise InvalidInput("cannot replay", [Problem(("history", index), "must be an Event", event)])
-        subject = subject._replayed(event, index)  # noqa: SLF001 - the replay half of Subject
+    if snapshot is not None:
+        if not isinstance(snapshot, Subject):
+            raise InvalidInput("cannot replay", [Problem(("snapshot",), "must be a funnel object", snapshot)])
+        subject, index = snapshot._draft(), 0  # noqa: SLF001 - the replay half of Subject
+    else:
+        subject, index = _created(next(events, None), kind), 1
+    for offset, event in enumerate(events, start=index):
+        subject._follow(event, offset)  # noqa: SLF001 - the replay half of Subject
     return subject
 
 
-def _created(event: Event) -> Subject:
-    kind = KINDS.get(event.subject)
-    if kind is None:
+def _created(event: object, kind: type[Subject] | None) -> Subject:
+    if not isinstance(event, Event):
+        raise InvalidInput(
+            "cannot replay",
+            [Problem(("history", 0), "must be the event that created the object", event)],
+        )
+    named = KINDS.get(event.subject)
+    if named is None:
         raise InvalidInput(
             "cannot replay",
             [Problem(("history", 0, "subject"), f"must be one of {sorted(KINDS)}", event.subject)],
         )
+    cls = kind if kind is not None and issubclass(kind, named) else named
     problems = [
         Problem(
             ("history", 0, name),
@@ -71,19 +81,16 @@ def _created(event: Event) -> Subject:
         for name, value in (("command", CREATE), ("sequence", 0), ("source", None))
         if getattr(event, name) != value
     ]
-    problems.extend(payload_problems(kind.event_payloads, event, ("history", 0)))
     if not problems:
-        subject = kind._created(event)  # noqa: SLF001
-        if subject.status.value != event.target:
+        problems.extend(payload_problems(cls.creation.payload, event.payload, ("history", 0)))
+    if not problems:
+        initial = cls._initial(event.payload)
+        if initial != event.target:
             problems.append(
-                Problem(
-                    ("history", 0, "target"),
-                    f"must be {subject.status.value!r}, where it starts",
-                    event.target,
-                )
+                Problem(("history", 0, "target"), f"must be {initial!r}, where it starts", event.target)
             )
         elif event.at.utcoffset() is None:
             problems.append(Problem(("history", 0, "at"), "must be timezone-aware", event.at))
         else:
-            return subject
+            return cls._founded(event, Log((event,)))
     raise InvalidInput(f"history of {event.subject} {event.subject_id!r} is inconsistent", problems)

@@ -1,20 +1,23 @@
-"""What every funnel object shares: status, history, allowed events, commands and replay."""
+"""What every funnel object shares: status, history, version, commands and replay."""
 
 from __future__ import annotations
 
-import inspect
+import difflib
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
 from statemachine import StateMachine
 
-from funnelkit._errors import InvalidInput, Location, Problem, TransitionNotAllowed
-from funnelkit._events import CREATE, EMPTY_PAYLOAD, Event
+from funnelkit._command import Declaration, declarations
+from funnelkit._conversion import Conversion
+from funnelkit._errors import InvalidInput, Location, Problem, TransitionNotAllowed, UnknownCommand
+from funnelkit._events import CREATE, PAST_TENSE, Event, freeze, utc
+from funnelkit._log import Log
 from funnelkit._table import TransitionTable
-from funnelkit._values import check_aware, check_text
+from funnelkit._values import check_text
 
 if TYPE_CHECKING:
     import enum
@@ -23,42 +26,110 @@ if TYPE_CHECKING:
 
     from funnelkit._pipeline import Stage
 
+_set = object.__setattr__
+"""Sets a field of a frozen object that is still being built and that nobody else holds yet."""
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
 
 class Subject:
     """The behaviour shared by prospects, leads, opportunities and clients.
 
-    Subclasses are frozen attrs classes with ``id``, ``status`` and ``history`` fields. Each
-    command builds one event with :meth:`_record` and returns :meth:`_apply` of it; replay runs
-    the same :meth:`_apply`, so a command and its replay can never differ.
+    Subclasses are frozen attrs classes with ``id``, ``status``, ``history`` and ``last_at``
+    fields, and commands declared with :func:`~funnelkit._command.command`. A command and the
+    replay of its event run the same declared effect, so they can never differ.
     """
 
     __slots__ = ()
 
     lifecycle: ClassVar[type[StateMachine]]
     """The python-statemachine class that declares this kind of object's lifecycle."""
-    _kind: ClassVar[str]
+    creation: ClassVar[Declaration]
+    """What creating this kind of object records: its ``Created`` event and payload."""
+    commands: ClassVar[Mapping[str, Declaration]]
+    """Every command of this kind of object, by name, as declared on its methods."""
     event_payloads: ClassVar[Mapping[str, Mapping[str, Any]]]
-    _commands: ClassVar[Mapping[str, frozenset[str]]]
+    """The payload shape of every event this kind of object records, ``create`` included."""
+    _kind: ClassVar[str]
+    _class_table: ClassVar[TransitionTable]
+    _statuses: ClassVar[Mapping[str, Any]]
 
     if TYPE_CHECKING:
         id: str
         status: enum.Enum | Stage
-        history: tuple[Event, ...]
-
-        @classmethod
-        def _created(cls, event: Event) -> Self: ...
-        def _apply(self, event: Event) -> Self: ...
+        history: Log[Event]
+        last_at: datetime
 
     def __init_subclass__(cls) -> None:
-        """Map each command of a new kind of object to the arguments its method takes."""
+        """Collect the commands declared on a new kind of object and name their events."""
         super().__init_subclass__()
-        cls._commands = command_arguments(cls)
+        commands = declarations(cls)
+        cls.commands = commands
+        cls.event_payloads = {CREATE: cls.creation.payload} | {
+            name: declaration.payload for name, declaration in commands.items()
+        }
+        for name, declaration in (*commands.items(), (CREATE, cls.creation)):
+            PAST_TENSE[cls._kind, name] = declaration.past
+        # attrs leaves a class with generated equality unhashable; the base's hash is cheap and sound
+        cls.__hash__ = Subject.__hash__  # type: ignore[method-assign]
+
+    def __hash__(self) -> int:
+        """Hash the object's kind, id and version: equal objects share them."""
+        return hash((self._kind, self.id, self.version))
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse an object built by hand that its history does not bear out.
+
+        Commands, :func:`~funnelkit.replay` and :func:`~funnelkit.load` build objects without
+        coming here; an object built with the constructor must match its history exactly.
+        """
+        history: object = self.history
+        if isinstance(history, (tuple, list)):
+            history = Log(history)
+            _set(self, "history", history)
+        if not isinstance(history, Log) or history.start != 0 or not history:
+            raise InvalidInput(
+                f"cannot build {self._kind} {self.id!r} by hand",
+                [Problem(("history",), "must be its whole history, from its creation", history)],
+            )
+        from funnelkit._replay import replay
+
+        rebuilt = replay(history, kind=type(self))
+        problems = [
+            Problem((name,), "does not match the history", getattr(self, name))
+            for name in (*_fields(type(self)), "status", "last_at")
+            if getattr(self, name) != getattr(rebuilt, name)
+        ]
+        if problems:
+            raise InvalidInput(f"cannot build {self._kind} {self.id!r} by hand", problems)
 
     @property
     def _table(self) -> TransitionTable:
         return self._class_table
 
-    _class_table: ClassVar[TransitionTable]
+    @property
+    def version(self) -> int:
+        """How many events the object has had; the sequence number its next event will take."""
+        history = self.history
+        return history.start + len(history)
+
+    def events_since(self, version: int) -> tuple[Event, ...]:
+        """The events after ``version``: what to store after loading the object at that version.
+
+        Raises:
+            InvalidInput: ``version`` is not an int between the history's start and the version.
+        """
+        history = self.history
+        given: object = version  # typed, but callers may pass anything
+        if (
+            isinstance(given, bool)
+            or not isinstance(given, int)
+            or not history.start <= given <= self.version
+        ):
+            raise InvalidInput(
+                f"{self._kind} {self.id!r} at version {self.version} has no events since {version!r}",
+                [Problem(("version",), f"must be an int from {history.start} to {self.version}", version)],
+            )
+        return history[version - history.start :]
 
     def allowed_events(self) -> tuple[str, ...]:
         """Name the events the lifecycle allows from the current status, guards judged.
@@ -68,69 +139,214 @@ class Subject:
         """
         return self._table.allowed(self.status.value, self)
 
-    def send(self, event: str, *, at: datetime, **payload: Any) -> Any:  # noqa: ANN401 - a command's own return type
-        """Run the command named ``event``, the same as calling its method.
+    def send(self, command: str, *, at: datetime, **payload: Any) -> Any:  # noqa: ANN401 - a command's own return type
+        """Run the command named ``command``, the same as calling its method.
 
         Raises:
-            TransitionNotAllowed: the lifecycle has no such event from the current status.
-            InvalidInput: ``payload`` has keywords the command does not take.
+            UnknownCommand: this kind of object has no such command.
+            TransitionNotAllowed: the lifecycle does not allow it from the current status.
+            InvalidInput: the arguments are wrong, every problem listed.
         """
-        accepted = self._commands.get(event)
-        if accepted is None:
-            raise self._not_allowed(event, payload)
-        unexpected = sorted(set(payload) - accepted)
-        if unexpected:
-            raise self._invalid(
-                event,
-                [
-                    Problem(
-                        (name,),
-                        f"is not an argument of {event}; it takes {sorted(accepted)}",
-                        payload[name],
-                    )
-                    for name in unexpected
-                ],
+        name: object = command
+        declaration = self.commands.get(name) if isinstance(name, str) else None
+        if declaration is None:
+            raise UnknownCommand(
+                subject=self._kind,
+                subject_id=self.id,
+                status=self.status.value,
+                command=command,
+                known=tuple(self.commands),
+                suggestions=tuple(difflib.get_close_matches(str(command), self.commands, n=3)),
             )
-        return getattr(self, event)(at=at, **payload)
+        return self._run(declaration, {"at": at, **payload})
 
     @property
-    def last_at(self) -> datetime:
-        """When the latest event happened; a new command may not be earlier."""
-        return self.history[-1].at
+    def _status_key(self) -> str:
+        return self.status.value
 
-    def _record(self, command: str, at: datetime, payload: dict[str, object] | None = None) -> Event:
-        # the hot path of every command: the latest event holds the status as a plain string
-        history = self.history
-        latest = history[-1]
-        status = latest.target
-        target = self._table.target(status, command, self, payload or EMPTY_PAYLOAD)
+    def _status_of(self, target: str) -> Any:  # noqa: ANN401 - the status type of each kind
+        return self._statuses[target]
+
+    def _run(self, declaration: Declaration, arguments: dict[str, Any]) -> Any:  # noqa: ANN401
+        """Run a declared command: transition, arguments, guards, then the event and its effect."""
+        name = declaration.name
+        status = self._status_key
+        table = self._table
+        if (status, name) not in table.routes:
+            raise self._not_allowed(name, {})
+        at = utc(arguments.pop("at", None))
+        if not (
+            arguments.keys() <= declaration.arguments
+            and declaration.required <= arguments.keys()
+            and type(at) is datetime
+            and at.utcoffset() is not None
+            and at >= self.last_at
+        ):
+            raise self._invalid(name, self._argument_problems(declaration, at, arguments))
+        decided = declaration.decide(self, at=at, **arguments)
+        payload, other = decided if declaration.hands_over else (decided, None)
+        payload = freeze(payload)
+        target = table.target(status, name, self, payload)
         if target is None:
-            raise self._not_allowed(command, payload or EMPTY_PAYLOAD)
-        if type(at) is not datetime or at.utcoffset() is None or at < latest.at:
-            self._check_time(command, at)
-        return Event(
-            self._kind,
-            self.id,
-            len(history),
-            command,
-            status,
-            target,
-            at,
-            MappingProxyType(payload) if payload else EMPTY_PAYLOAD,
-        )
+            raise self._not_allowed(name, payload)
+        event = Event(self._kind, self.id, self.version, name, status, target, at, payload)
+        after = self._next(event, declaration.effect(self, payload))
+        return Conversion(after, other) if declaration.hands_over else after
 
-    def _check_time(self, command: str, at: object) -> None:
-        problems = self._time_problems(at, ("at",))
-        if problems:
-            raise self._invalid(command, problems)
+    def _argument_problems(
+        self, declaration: Declaration, at: object, arguments: Mapping[str, object]
+    ) -> list[Problem]:
+        problems = [
+            Problem(
+                (name,),
+                f"is not an argument of {declaration.name}; it takes {sorted(declaration.arguments)}",
+                value,
+            )
+            for name, value in arguments.items()
+            if name not in declaration.arguments
+        ]
+        problems.extend(
+            Problem((name,), "is required", None) for name in sorted(declaration.required - arguments.keys())
+        )
+        problems.extend(self._time_problems(at, ("at",)))
+        return problems
 
     def _time_problems(self, at: object, where: Location) -> list[Problem]:
         if not isinstance(at, datetime) or at.utcoffset() is None:
             return [Problem(where, "must be a timezone-aware datetime, such as one in UTC", at)]
-        last = self.history[-1].at
+        last = self.last_at
         if at < last:
             return [Problem(where, f"is earlier than the latest event, at {last.isoformat()}", at)]
         return []
+
+    def _next(self, event: Event, changes: Mapping[str, object]) -> Self:
+        """A new object: this one with ``event`` applied. The only way commands build objects."""
+        cls = type(self)
+        new = object.__new__(cls)
+        for name in _FIELDS.get(cls) or _fields(cls):
+            _set(new, name, getattr(self, name))
+        for name, value in changes.items():
+            _set(new, name, value)
+        _set(new, "status", self._status_of(event.target))
+        _set(new, "history", self.history.append(event))
+        _set(new, "last_at", event.at)
+        return new
+
+    @classmethod
+    def _start(cls, id: str, at: datetime, payload: Mapping[str, object]) -> Self:
+        """Check a new object's id, time and payload; return it with its creation event."""
+        check_text(f"cannot create a {cls._kind}", "id", id)
+        at = utc(at)
+        problems = payload_problems(cls.creation.payload, freeze(payload), ())
+        given: object = at
+        if not isinstance(given, datetime) or given.utcoffset() is None:
+            problems.insert(0, Problem(("at",), "must be a timezone-aware datetime, such as one in UTC", at))
+        if problems:
+            raise InvalidInput(f"cannot create {cls._kind} {id!r}", problems)
+        event = Event(cls._kind, id, 0, CREATE, None, cls._initial(payload), at, payload)
+        return cls._founded(event, Log((event,)))
+
+    @classmethod
+    def _initial(cls, _payload: Mapping[str, object]) -> str:
+        return cls._class_table.initial
+
+    @classmethod
+    def _founded(cls, event: Event, history: Log[Event]) -> Self:
+        """The object ``event`` creates, with ``history``, built field by field."""
+        new = object.__new__(cls)
+        for field in attrs.fields(typing.cast("Any", cls)):
+            _set(new, field.name, field.default)
+        _set(new, "id", event.subject_id)
+        for name, value in cls.creation.effect(None, event.payload).items():
+            _set(new, name, value)
+        _set(new, "status", new._status_of(event.target))
+        _set(new, "history", history)
+        _set(new, "last_at", event.at)
+        return new
+
+    @classmethod
+    def _restored(cls, values: Mapping[str, Any], history: Log[Event]) -> Self | None:
+        """The object a snapshot's state describes, or ``None`` if its status is not one of the kind's."""
+        new = object.__new__(cls)
+        for field in attrs.fields(typing.cast("Any", cls)):
+            value = values.get(field.name, field.default)
+            _set(new, field.name, Log(value) if isinstance(field.default, Log) else value)
+        status = values["status"]
+        try:
+            _set(new, "status", new._status_of(getattr(status, "value", status)))
+        except KeyError:
+            return None
+        _set(new, "history", history)
+        return new
+
+    def _draft(self) -> Self:
+        """A private copy to replay events onto in place."""
+        cls = type(self)
+        new = object.__new__(cls)
+        for name in (*(_FIELDS.get(cls) or _fields(cls)), "status", "history", "last_at"):
+            _set(new, name, getattr(self, name))
+        return new
+
+    def _follow(self, event: object, index: int) -> None:
+        """Apply a stored event to this draft in place, after checking it could have happened."""
+        declaration = self.commands.get(getattr(event, "command", ""))
+        status = self._status_key
+        if not (
+            type(event) is Event
+            and declaration is not None
+            and event.source == status
+            and event.sequence == self.version
+            and event.subject_id == self.id
+            and event.subject == self._kind
+            and _fits(event.payload, declaration.payload)
+            and type(event.at) is datetime
+            and event.at.utcoffset() is not None
+            and event.at >= self.last_at
+            and self._table.target(status, event.command, self, event.payload) == event.target
+        ):
+            raise InvalidInput(
+                f"history of {self._kind} {self.id!r} is inconsistent", self._replay_problems(event, index)
+            )
+        for name, value in declaration.effect(self, event.payload).items():
+            _set(self, name, value)
+        _set(self, "status", self._status_of(event.target))
+        _set(self, "history", self.history.append(event))
+        _set(self, "last_at", event.at)
+
+    def _replay_problems(self, event: object, index: int) -> list[Problem]:
+        """Say everything wrong with an event that cannot follow this object's history."""
+        where: Location = ("history", index)
+        if not isinstance(event, Event):
+            return [Problem(where, "must be an Event", event)]
+        status = self.status.value
+        expected = {"subject": self._kind, "subject_id": self.id, "sequence": self.version, "source": status}
+        problems = [
+            Problem(
+                (*where, name), f"should be {value!r} to follow the events before it", getattr(event, name)
+            )
+            for name, value in expected.items()
+            if getattr(event, name) != value
+        ]
+        declaration = self.commands.get(event.command)
+        if declaration is None:
+            problems.append(
+                Problem((*where, "command"), f"must be one of {sorted(self.event_payloads)}", event.command)
+            )
+        else:
+            problems.extend(payload_problems(declaration.payload, event.payload, where))
+        if not problems:
+            problems.extend(self._time_problems(event.at, (*where, "at")))
+        if not problems:
+            target = self._table.target(status, event.command, self, event.payload)
+            problems.append(
+                Problem(
+                    (*where, "target"),
+                    f"{event.command!r} from {status!r} leads to {target!r}; "
+                    f"allowed: {self.allowed_events()}",
+                    event.target,
+                )
+            )
+        return problems
 
     def _context(self, command: str) -> str:
         return f"{self._kind} {self.id!r} in status {self.status.value!r} cannot {command!r}"
@@ -159,63 +375,14 @@ class Subject:
             raise self._invalid(command, [Problem((name,), f"must be a {kind.__name__}", value)])
         return value
 
-    def _replayed(self, event: Event, index: int) -> Self:
-        """Apply a stored event after checking it could have happened to this object."""
-        history = self.history
-        latest = history[-1]
-        status = latest.target
-        at = event.at
-        shape = self.event_payloads.get(event.command)
-        if (
-            event.source == status
-            and event.sequence == len(history)
-            and event.subject_id == self.id
-            and event.subject == self._kind
-            and shape is not None
-            and _fits(event.payload, shape)
-            and self._table.target(status, event.command, self, event.payload) == event.target
-            and type(at) is datetime
-            and at.utcoffset() is not None
-            and at >= latest.at
-        ):
-            return self._apply(event)
-        raise InvalidInput(
-            f"history of {self._kind} {self.id!r} is inconsistent", self._replay_problems(event, index)
-        )
 
-    def _replay_problems(self, event: Event, index: int) -> list[Problem]:
-        """Say everything wrong with an event that cannot follow this object's history."""
-        status = self.status.value
-        expected = {
-            "subject": self._kind,
-            "subject_id": self.id,
-            "sequence": len(self.history),
-            "source": status,
-        }
-        problems = [
-            Problem(
-                ("history", index, name),
-                f"should be {value!r} to follow the events before it",
-                getattr(event, name),
-            )
-            for name, value in expected.items()
-            if getattr(event, name) != value
-        ]
-        problems.extend(payload_problems(self.event_payloads, event, ("history", index)))
-        if not problems:
-            target = self._table.target(status, event.command, self, event.payload)
-            if target != event.target:
-                allowed = self.allowed_events()
-                problems.append(
-                    Problem(
-                        ("history", index, "target"),
-                        f"{event.command!r} from {status!r} leads to {target!r}; allowed: {allowed}",
-                        event.target,
-                    )
-                )
-        if not problems:
-            problems.extend(self._time_problems(event.at, ("history", index, "at")))
-        return problems
+def _fields(cls: Any) -> tuple[str, ...]:  # noqa: ANN401 - an attrs class
+    """The fields a command copies to the next object: all but status, history and last_at."""
+    found = tuple(
+        field.name for field in attrs.fields(cls) if field.name not in ("status", "history", "last_at")
+    )
+    _FIELDS[cls] = found
+    return found
 
 
 def conforms(value: object, kind: Any) -> bool:  # noqa: ANN401 - a class, a union, or tuple[X, ...]
@@ -233,54 +400,17 @@ def _fits(payload: Mapping[str, object], shape: Mapping[str, Any]) -> bool:
 
 
 def payload_problems(
-    payloads: Mapping[str, Mapping[str, Any]], event: Event, where: Location
+    shape: Mapping[str, Any], payload: Mapping[str, object], where: Location
 ) -> list[Problem]:
-    """Check an event's payload against the declared shape of its command's payload."""
-    shape = payloads.get(event.command)
-    if shape is None:
-        return [Problem((*where, "command"), f"must be one of {sorted(payloads)}", event.command)]
-    if set(event.payload) != set(shape):
-        return [
-            Problem(
-                (*where, "payload"),
-                f"must have exactly the keys {sorted(shape)}",
-                dict(event.payload),
-            )
-        ]
+    """Check a payload against the declared shape of its command's payload."""
+    if set(payload) != set(shape):
+        return [Problem((*where, "payload"), f"must have exactly the keys {sorted(shape)}", dict(payload))]
     return [
-        Problem((*where, "payload", key), f"must be {_type_name(kind)}", event.payload[key])
+        Problem((*where, "payload", key), f"must be {_type_name(kind)}", payload[key])
         for key, kind in shape.items()
-        if not conforms(event.payload[key], kind)
+        if not conforms(payload[key], kind)
     ]
-
-
-def creation_event(
-    cls: type[Subject], id: str, at: datetime, payload: Mapping[str, object], target: str
-) -> Event:
-    """Check a new object's id, time and facts, and return the event that creates it."""
-    check_text(f"cannot create a {cls._kind}", "id", id)
-    check_aware(f"cannot create {cls._kind} {id!r}", "at", at)
-    event = Event(cls._kind, id, 0, CREATE, None, target, at, MappingProxyType(dict(payload)))
-    problems = payload_problems(cls.event_payloads, event, ())
-    if problems:
-        raise InvalidInput(f"cannot create {cls._kind} {id!r}", problems)
-    return event
 
 
 def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class or a union of classes
     return str(kind) if typing.get_origin(kind) else getattr(kind, "__name__", None) or str(kind)
-
-
-def command_arguments(cls: type[Subject]) -> Mapping[str, frozenset[str]]:
-    """Map each command of ``cls`` to the keyword arguments of its method.
-
-    The commands are the events of the payload declarations, which cover every lifecycle the
-    class can have (a custom pipeline may add ``skip``).
-    """
-    commands: dict[str, frozenset[str]] = {}
-    for command in cls.event_payloads:
-        if command != CREATE:
-            method: Callable[..., object] = getattr(cls, command)
-            parameters = inspect.signature(method).parameters
-            commands[command] = frozenset(name for name in parameters if name not in ("self", "at"))
-    return MappingProxyType(commands)

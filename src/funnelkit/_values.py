@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from funnelkit._errors import InvalidInput, Problem
+from funnelkit._events import utc
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -182,5 +183,5 @@ class Touch:
     channel: Channel = attrs.field(validator=_member_of("Touch", Channel))
     campaign: str = attrs.field(validator=non_blank("Touch"))
     kind: TouchKind = attrs.field(validator=_member_of("Touch", TouchKind))
-    at: datetime = attrs.field(validator=aware("Touch"))
-    """When it happened; timezone-aware."""
+    at: datetime = attrs.field(converter=utc, validator=aware("Touch"))
+    """When it happened, in UTC."""

@@ -9,14 +9,14 @@ and NEAT (Harris Consulting Group and The Sales Hacker).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Literal
 
+from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._combinators import all_of, at_least, gate, min_grade
 from funnelkit.qualification._criteria import FactCriterion, fact
 from funnelkit.qualification._frameworks import Framework
 
-QUESTIONS: Mapping[str, str] = MappingProxyType(
+QUESTIONS: Mapping[str, str] = FrozenDict(
     {
         "budget": "Is there budget, or a way to find it?",
         "funds": "Can they pay for it, budgeted or not?",
@@ -165,4 +165,4 @@ def frameworks() -> Mapping[str, Framework]:
         ['anum', 'bant', 'champ', 'faint', 'gpctba_ci', 'meddic', 'meddicc', 'meddpicc', 'neat']
     """
     built = (bant(), anum(), champ(), meddic(), meddicc(), meddpicc(), gpctba_ci(), faint(), neat())
-    return MappingProxyType({framework.id: framework for framework in built})
+    return FrozenDict({framework.id: framework for framework in built})

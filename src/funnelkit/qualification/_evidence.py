@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from funnelkit._errors import InvalidInput, Problem
+from funnelkit._events import utc
+from funnelkit._frozen import FrozenDict
+from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
 from funnelkit._values import aware, non_blank
 
@@ -19,7 +21,7 @@ FactValue = bool | int | str | Money
 _TEXT = (bool, str)
 _MONEY = (bool, Money)
 
-FACTS: Mapping[str, tuple[type, ...]] = MappingProxyType(
+FACTS: Mapping[str, tuple[type, ...]] = FrozenDict(
     {
         "budget": _MONEY,
         "funds": _MONEY,
@@ -81,9 +83,13 @@ class Fact:
     value: FactValue = attrs.field(validator=_check_value)
     source: str = attrs.field(validator=non_blank("fact"))
     """Where it came from, such as ``"discovery call"`` or ``"signed mutual action plan"``."""
-    at: datetime = attrs.field(validator=aware("fact"))
+    at: datetime = attrs.field(converter=utc, validator=aware("fact"))
     grade: int | None = attrs.field(default=None, validator=_check_grade)
     """How well the evidence backs it, 0 to 3; ``None`` when not graded."""
+
+
+def _logged(facts: Iterable[Fact]) -> Log[Fact]:
+    return facts if isinstance(facts, Log) else Log(facts)
 
 
 @attrs.frozen
@@ -93,7 +99,8 @@ class Evidence:
     A fact never recorded is unknown, which is not the same as false.
     """
 
-    facts: tuple[Fact, ...] = ()
+    facts: Log[Fact] = attrs.field(default=EMPTY_LOG, converter=_logged)
+    """The facts, oldest first; recording more shares these rather than copying them."""
 
     def latest(self, name: str) -> Fact | None:
         """Return the latest fact called ``name``, or ``None`` while it is unknown."""
@@ -104,7 +111,7 @@ class Evidence:
 
     def adding(self, facts: Iterable[Fact]) -> Evidence:
         """Return this evidence with ``facts`` added after the others."""
-        return Evidence((*self.facts, *facts))
+        return Evidence(self.facts.extend(facts))
 
     def contradictions(self) -> tuple[str, ...]:
         """Name the facts recorded with different values over time, such as a budget that vanished."""

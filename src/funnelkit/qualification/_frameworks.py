@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from funnelkit._errors import DefinitionError
+from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._combinators import FLIPPED, Combinator, KnockOut, min_grade
 from funnelkit.qualification._criteria import Criterion
 from funnelkit.qualification._results import CriterionResult, Verdict
@@ -142,7 +142,7 @@ class QualificationResult:
 
 
 def _read_only(stages: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType(dict(stages))
+    return FrozenDict(stages)
 
 
 @attrs.frozen

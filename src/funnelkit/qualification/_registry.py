@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
-from types import MappingProxyType
 
 import attrs
 
 from funnelkit._errors import DefinitionError
+from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._builtins import QUESTIONS, fact_criteria, frameworks
 from funnelkit.qualification._criteria import Criterion
 from funnelkit.qualification._definitions import framework_from
@@ -61,18 +61,42 @@ class Registry:
 
     @property
     def criteria(self) -> Mapping[str, Criterion]:
-        """The criteria held, by id (read-only)."""
-        return MappingProxyType(self._criteria)
+        """The criteria held, by id (a read-only copy, like :attr:`errors`, so it can be pickled)."""
+        return FrozenDict(self._criteria)
 
     @property
     def frameworks(self) -> Mapping[str, Framework]:
-        """The frameworks held, by id (read-only)."""
-        return MappingProxyType(self._frameworks)
+        """The frameworks held, by id (a read-only copy, like :attr:`errors`, so it can be pickled)."""
+        return FrozenDict(self._frameworks)
 
     @property
     def errors(self) -> tuple[PluginError, ...]:
         """The plugins that failed to load."""
         return tuple(self._errors)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a registry holding the same criteria, frameworks and plugin errors."""
+        if not isinstance(other, Registry):
+            return NotImplemented
+        return (self._criteria, self._frameworks, self._errors) == (
+            other._criteria,
+            other._frameworks,
+            other._errors,
+        )
+
+    # a registry changes, so two equal now may differ later: it must not be a dict key
+    __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> Registry:
+        """A registry holding the same entries, whose later additions stay its own.
+
+        The default shallow copy would share the tables, so adding to the copy would add to
+        the original too.
+        """
+        copied = type(self)()
+        # every attribute is a table (a dict or a list): copy each, share the entries
+        vars(copied).update({name: table.copy() for name, table in vars(self).items()})
+        return copied
 
     def add_criterion(self, criterion: Criterion, *, replace: bool = False) -> None:
         """Hold ``criterion`` under its id.

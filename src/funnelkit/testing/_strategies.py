@@ -129,7 +129,7 @@ def arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetime) -> 
 
 def _draw_arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name in sorted(subject._commands[command]):
+    for name in sorted(subject.commands[command].arguments):
         if name == "touch":
             values[name] = Touch(draw(_CHANNELS), draw(_WORDS), draw(_TOUCH_KINDS), at)
         elif name == "amount":

@@ -1,0 +1,158 @@
+"""Commands declared once: a decorator gives each its event name, payload shape and effect.
+
+A funnel object's command is one method, decorated with :func:`command` (or :func:`handover` when
+it also creates or updates another object). The decorator names the past-tense event, declares the
+payload's shape (which the JSON boundary and replay check) and the effect an event has on the
+object; the method's body turns the caller's arguments into that payload. Running the command,
+replaying its event, listing it in ``send`` and describing it in a JSON Schema all read this one
+declaration.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+import attrs
+
+from funnelkit._conversion import Conversion
+
+if TYPE_CHECKING:
+    from funnelkit._subject import Subject
+
+P = ParamSpec("P")
+S = TypeVar("S", bound="Subject")
+T = TypeVar("T")
+
+Changes = Mapping[str, object]
+"""The fields an event changes on its object, by name, with their new values."""
+Effect = Callable[[Any, Mapping[str, Any]], Changes]
+"""How an event changes its object: ``effect(subject, payload) -> changes``."""
+Decision = Mapping[str, object]
+"""What a command's body returns: the payload of the event to record."""
+
+COMMAND = "__funnelkit_command__"
+"""The attribute a decorated method keeps its declaration in."""
+
+
+def no_change(_subject: object, _payload: Mapping[str, object]) -> Changes:
+    """The effect of an event that changes only the status and the history."""
+    return {}
+
+
+def keep(*names: str) -> Effect:
+    """The effect that stores the payload's ``names`` in the object's fields of the same names."""
+
+    def effect(_subject: object, payload: Mapping[str, Any]) -> Changes:
+        return {name: payload[name] for name in names}
+
+    effect.__qualname__ = f"keep{names!r}"
+    return effect
+
+
+@attrs.frozen
+class Declaration:
+    """One command of a kind of object: what its event is called, carries and does."""
+
+    name: str
+    """The command, a verb: the method's name and the lifecycle's event, such as ``"nurture"``."""
+    past: str
+    """The event's name after the kind of object, such as ``"Nurtured"`` for ``LeadNurtured``."""
+    payload: Mapping[str, Any]
+    """The payload's keys and the types of their values."""
+    effect: Effect
+    decide: Callable[..., Any] = attrs.field(repr=False)
+    """The method's body: the caller's arguments in, the payload (and any hand-over) out."""
+    arguments: frozenset[str]
+    """The keyword arguments the command takes besides ``at``."""
+    required: frozenset[str]
+    """The arguments without a default."""
+    hands_over: bool
+    """Whether the command also returns another object, as a :class:`Conversion`."""
+
+
+def _declare(past: str, effect: Effect, payload: Mapping[str, object], hands_over: bool) -> Any:  # noqa: ANN401
+    def decorate(decide: Callable[..., Any]) -> Any:  # noqa: ANN401 - the typed wrappers below say what
+        parameters = [
+            p for p in inspect.signature(decide).parameters.values() if p.name not in ("self", "at")
+        ]
+        declaration = Declaration(
+            name=decide.__name__,
+            past=past,
+            payload=dict(payload),
+            effect=effect,
+            decide=decide,
+            arguments=frozenset(p.name for p in parameters),
+            required=frozenset(p.name for p in parameters if p.default is inspect.Parameter.empty),
+            hands_over=hands_over,
+        )
+
+        def run(self: Subject, /, **arguments: Any) -> Any:  # noqa: ANN401 - the command's own result
+            return self._run(declaration, arguments)
+
+        run.__name__ = decide.__name__
+        run.__qualname__ = decide.__qualname__
+        run.__doc__ = decide.__doc__
+        run.__module__ = decide.__module__
+        run.__wrapped__ = decide  # type: ignore[attr-defined] # the signature help() and docs show
+        setattr(run, COMMAND, declaration)
+        return run
+
+    return decorate
+
+
+def command(
+    past: str, *, effect: Effect = no_change, **payload: object
+) -> Callable[[Callable[Concatenate[S, P], Decision]], Callable[Concatenate[S, P], S]]:
+    """Declare a command: its past-tense event name, its effect and its payload's shape.
+
+    The decorated method's body checks the caller's arguments and returns the payload; the command
+    then judges the transition and its guards, records the event and returns the new object (of
+    the same class as the old one). Replay applies the same ``effect`` to the stored event.
+    """
+    declare: Callable[[Callable[Concatenate[S, P], Decision]], Callable[Concatenate[S, P], S]] = _declare(
+        past, effect, payload, hands_over=False
+    )
+    return declare
+
+
+def handover(
+    past: str, *, effect: Effect = no_change, **payload: object
+) -> Callable[
+    [Callable[Concatenate[S, P], tuple[Decision, T]]], Callable[Concatenate[S, P], Conversion[S, T]]
+]:
+    """Declare a command that hands over to another object, such as a lead's ``convert``.
+
+    The body returns the payload and the other object; the command returns both sides as a
+    :class:`Conversion`.
+    """
+    declare: Callable[
+        [Callable[Concatenate[S, P], tuple[Decision, T]]], Callable[Concatenate[S, P], Conversion[S, T]]
+    ] = _declare(past, effect, payload, hands_over=True)
+    return declare
+
+
+def declarations(cls: type[object]) -> dict[str, Declaration]:
+    """Every command declared on ``cls`` and its bases, by name."""
+    found: dict[str, Declaration] = {}
+    for klass in reversed(cls.__mro__):
+        for name, value in vars(klass).items():
+            declaration = getattr(value, COMMAND, None)
+            if isinstance(declaration, Declaration):
+                found[name] = declaration
+    return found
+
+
+def creation(past: str, effect: Callable[[Mapping[str, Any]], Changes], **payload: object) -> Declaration:
+    """Declare what creating a kind of object records, and the fields its payload sets."""
+    return Declaration(
+        name="create",
+        past=past,
+        payload=dict(payload),
+        effect=lambda _subject, stored: effect(stored),
+        decide=effect,
+        arguments=frozenset(payload),
+        required=frozenset(payload),
+        hands_over=False,
+    )
