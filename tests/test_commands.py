@@ -102,3 +102,15 @@ def test_send_judges_the_transition_before_the_arguments(lead: fk.Lead, day: Any
     ]
     with pytest.raises(fk.InvalidInput, match="at: must be a timezone-aware datetime"):
         lead.work()  # type: ignore[call-arg]
+
+
+def test_payload_checks_are_exact() -> None:
+    nurture, record = fk.Lead.commands["nurture"], fk.Lead.commands["record"]
+    assert nurture.fits({"reason": "later"})
+    assert not nurture.fits({"why": "later"})
+    assert not nurture.fits({"reason": 3})
+    assert not nurture.fits({})
+    assert not record.fits({"facts": ("budget",)})
+    assert not fk.Lead.commands["work"].changes
+    assert fk.Lead.commands["nurture"].kept == ("reason",)
+    assert fk.Lead.commands["engage"].changes

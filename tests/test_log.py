@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funnelkit import Log
+from funnelkit._log import MAX_DEPTH
 
 
 @given(st.lists(st.tuples(st.integers(min_value=0, max_value=30), st.integers())))
@@ -61,7 +62,7 @@ def test_logs_that_share_a_list_compare_without_walking_it() -> None:
     first = Log(["a"]).append("b")
     same: Log[str] = pickle.loads(pickle.dumps(first))
     assert same == first
-    assert first == Log._view(first._items, 2, 0)
+    assert first == Log._view(None, first._items, 2, 0)
 
 
 class Racing(list[Any]):
@@ -71,9 +72,13 @@ class Racing(list[Any]):
         super().append("someone else's")
         super().append(item)
 
+    def extend(self, items: Any) -> None:
+        super().append("someone else's")
+        super().extend(items)
+
 
 def test_an_append_that_loses_a_race_branches() -> None:
-    log: Log[str] = Log._view(Racing(["a"]), 1, 0)
+    log: Log[str] = Log._view(None, Racing(["a"]), 1, 0)
     after = log.append("b")
     assert after == ("a", "b")
     assert log == ("a",)
@@ -86,3 +91,42 @@ def test_logs_pickle_and_keep_their_start(items: list[int], start: int) -> None:
         again = pickle.loads(pickle.dumps(log, protocol))
         assert again == log
         assert again.start == start
+
+
+def test_branching_costs_no_copy_and_deep_chains_flatten() -> None:
+    log: Log[int] = Log([0])
+    model: tuple[int, ...] = (0,)
+    for item in range(1, 60):
+        log.append(-item)  # another future of the same version: the next append branches
+        log, model = log.append(item), (*model, item)
+        assert log._depth <= MAX_DEPTH
+        assert log == model
+        assert log[-1] == item
+        assert log[0] == 0
+    assert list(reversed(log)) == list(reversed(model))
+    base = Log(range(10_000))
+    branches = [base.append(-1) for _ in range(3)]
+    assert all(branch[-1] == -1 and len(branch) == 10_001 for branch in branches)
+    assert all(len(branch._items) == 1 for branch in branches[1:])
+
+
+def test_extend_shares_branches_and_flattens_like_append() -> None:
+    empty: Log[int] = Log()
+    assert empty.extend([]) == ()
+    assert empty.extend([1, 2]) == (1, 2)
+    base = Log([1])
+    grown = base.extend([2, 3])
+    branch = base.extend([9])
+    assert grown == (1, 2, 3)
+    assert branch == (1, 9)
+    assert base == (1,)
+    assert branch._prefix is base
+    racing: Log[str] = Log._view(None, Racing(["a"]), 1, 0)
+    assert racing.extend(["b", "c"]) == ("a", "b", "c")
+    assert racing == ("a",)
+    log: Log[int] = Log([0])
+    for item in range(1, 40):
+        log.extend([-item])
+        log = log.extend([item])
+        assert log._depth <= MAX_DEPTH
+    assert log == tuple(range(40))

@@ -260,7 +260,7 @@ class _Loader:
     def restored(self, kind: type[Subject], parsed: Any) -> Subject | None:  # noqa: ANN401 - a parsed snapshot
         """The object a snapshot's state describes, with no history before its version."""
         state = parsed.state
-        hints = typing.get_type_hints(kind)
+        hints = _hints(typing.cast("Any", kind))
         values = {
             name: self.build(hints[name], getattr(state, name), ("state", name))
             for name in _state_fields(kind)
@@ -276,23 +276,22 @@ class _Loader:
 
     def build(self, kind: Any, parsed: Any, where: Location) -> Any:  # noqa: ANN401
         """Turn a validated pydantic value into the domain value of type ``kind``."""
+        if type(parsed) in _SCALARS or not isinstance(parsed, (list, pydantic.BaseModel)):
+            return parsed
         if isinstance(parsed, list):
             args = typing.get_args(kind)
             item_kind = args[0] if args else kind
             return tuple(self.build(item_kind, item, (*where, index)) for index, item in enumerate(parsed))
         if isinstance(parsed, _PipelineReference):
             return self.pipeline(parsed, where)
-        if not isinstance(parsed, pydantic.BaseModel):
-            return parsed
         if kind is Event or typing.get_origin(kind) in (Union, types.UnionType) or isinstance(kind, str):
             kind = _SOURCES.get(type(parsed), Event)
         if kind is Event:
             return self.event(parsed, where)
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         count = len(self.problems)
         values = {
-            name: self.build(hints[name], getattr(parsed, name), (*where, name))
-            for name in type(parsed).model_fields
+            name: self.build(hints[name], value, (*where, name)) for name, value in parsed.__dict__.items()
         }
         if len(self.problems) > count:
             return None
@@ -324,29 +323,35 @@ class _Loader:
         return None
 
     def event(self, parsed: pydantic.BaseModel, where: Location) -> Event | None:
-        envelope = parsed.model_dump(exclude={"payload", "schema_"})
-        kind = KINDS[envelope["subject"]]
-        shapes = kind.event_payloads
-        if envelope["command"] not in shapes:
-            self.problems.append(
-                Problem((*where, "command"), f"must be one of {sorted(shapes)}", envelope["command"])
-            )
+        # a validated model keeps its fields in __dict__: reading them there is the fast path
+        fields = parsed.__dict__
+        subject, command = fields["subject"], fields["command"]
+        shapes = KINDS[subject].event_payloads
+        shape = shapes.get(command)
+        if shape is None:
+            self.problems.append(Problem((*where, "command"), f"must be one of {sorted(shapes)}", command))
             return None
         try:
-            payload = _payload_model(envelope["subject"], envelope["command"]).model_validate(
-                dict(parsed)["payload"]
-            )
+            payload = _payload_model(subject, command).model_validate(fields["payload"]).__dict__
         except pydantic.ValidationError as error:
             self.problems.extend(_problems(error, (*where, "payload")))
             return None
-        hints = shapes[envelope["command"]]
         count = len(self.problems)
         values = {
-            key: self.build(hints[key], getattr(payload, key), (*where, "payload", key)) for key in hints
+            key: self.build(hint, payload[key], (*where, "payload", key)) for key, hint in shape.items()
         }
         if len(self.problems) > count:
             return None
-        return Event(**envelope, payload=values)
+        return Event(
+            subject,
+            fields["subject_id"],
+            fields["sequence"],
+            command,
+            fields["source"],
+            fields["target"],
+            fields["at"],
+            values,
+        )
 
 
 def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]:
@@ -363,6 +368,12 @@ class _PipelineReference(pydantic.BaseModel):
 
 # "schema" would shadow a pydantic method, so the field has another name and "schema" as its alias
 _SCHEMA_FIELD: Any = (typing.Literal[SCHEMA], pydantic.Field(alias="schema"))
+
+_SCALARS = frozenset({str, int, bool, type(None), Decimal, datetime})
+"""Parsed values that are already domain values: building them is returning them."""
+
+_hints = functools.cache(typing.get_type_hints)
+"""The resolved field types of a class; resolving them compiles every annotation, so once."""
 
 _SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}
 """The attrs class each derived model came from; event models are not listed."""

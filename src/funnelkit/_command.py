@@ -11,6 +11,7 @@ declaration.
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -36,19 +37,24 @@ COMMAND = "__funnelkit_command__"
 """The attribute a decorated method keeps its declaration in."""
 
 
-def no_change(_subject: object, _payload: Mapping[str, object]) -> Changes:
-    """The effect of an event that changes only the status and the history."""
-    return {}
+@attrs.frozen
+class Kept:
+    """The effect that stores payload values in the object's fields of the same names."""
+
+    names: tuple[str, ...]
+
+    def __call__(self, _subject: object, payload: Mapping[str, Any]) -> Changes:
+        """The changes: each name with its payload value."""
+        return {name: payload[name] for name in self.names}
 
 
-def keep(*names: str) -> Effect:
+def keep(*names: str) -> Kept:
     """The effect that stores the payload's ``names`` in the object's fields of the same names."""
+    return Kept(names)
 
-    def effect(_subject: object, payload: Mapping[str, Any]) -> Changes:
-        return {name: payload[name] for name in names}
 
-    effect.__qualname__ = f"keep{names!r}"
-    return effect
+no_change = keep()
+"""The effect of an event that changes only the status and the history."""
 
 
 @attrs.frozen
@@ -70,6 +76,43 @@ class Declaration:
     """The arguments without a default."""
     hands_over: bool
     """Whether the command also returns another object, as a :class:`Conversion`."""
+    fits: Callable[[Mapping[str, object]], bool] = attrs.field(init=False, repr=False, eq=False)
+    """Whether a payload has exactly the declared keys with values of the declared types."""
+    changes: bool = attrs.field(init=False, repr=False, eq=False)
+    """Whether the effect changes any field (besides the status and the history)."""
+    kept: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
+    """The payload keys the effect copies into fields of the same names, when that is all it does."""
+
+    def __attrs_post_init__(self) -> None:
+        """Compile the payload check replay makes on every stored event."""
+        object.__setattr__(self, "fits", _checker(self.payload))
+        kept = isinstance(self.effect, Kept)
+        object.__setattr__(self, "changes", not kept or bool(self.effect.names))  # type: ignore[attr-defined]
+        object.__setattr__(self, "kept", self.effect.names if kept else ())  # type: ignore[attr-defined]
+
+
+def _checker(shape: Mapping[str, Any]) -> Callable[[Mapping[str, object]], bool]:
+    """A fast check that a payload fits ``shape``: a class, a union, or ``tuple[X, ...]`` per key."""
+    checks = tuple(
+        (key, tuple, typing.get_args(kind)[0]) if typing.get_origin(kind) is tuple else (key, kind, None)
+        for key, kind in shape.items()
+    )
+    size = len(checks)
+
+    def fits(payload: Mapping[str, object]) -> bool:
+        if len(payload) != size:
+            return False
+        for key, kind, item in checks:
+            if key not in payload:
+                return False
+            value = payload[key]
+            if not isinstance(value, kind):
+                return False
+            if item is not None and not all(isinstance(element, item) for element in value):
+                return False
+        return True
+
+    return fits
 
 
 def _declare(past: str, effect: Effect, payload: Mapping[str, object], hands_over: bool) -> Any:  # noqa: ANN401

@@ -120,8 +120,9 @@ class Opportunity(Subject):
         pipeline = payload["pipeline"]
         return pipeline.first.value if isinstance(pipeline, Pipeline) else ""
 
-    def _status_of(self, target: str) -> Stage:
-        return self.pipeline.by_value[target]
+    @property
+    def _status_map(self) -> Mapping[str, Stage]:
+        return self.pipeline.by_value
 
     @property
     def _table(self) -> TransitionTable:
