@@ -74,6 +74,15 @@ class EventStore:
         Raises:
             StaleWrite: another writer appended to this object after it was loaded.
         """
+        self.save_all([(subject, expected_version)])
+
+    def save_all(self, changes: Iterable[tuple[Any, int]]) -> None:
+        """Append the new events of several objects in one transaction, such as both sides of a conversion.
+
+        Raises:
+            StaleWrite: another writer appended to one of them first; nothing was stored.
+        """
+        changes = list(changes)
         rows = [
             (
                 event.subject,
@@ -83,15 +92,15 @@ class EventStore:
                 event.at.isoformat(),
                 json.dumps(fk.dump(event)),
             )
+            for subject, expected_version in changes
             for event in subject.events_since(expected_version)
         ]
         try:
             with self.transaction() as connection:
                 connection.executemany("insert into events values (?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.IntegrityError as error:
-            raise StaleWrite(
-                f"{type(subject).__name__} {subject.id!r} changed since version {expected_version}"
-            ) from error
+            names = ", ".join(f"{type(subject).__name__} {subject.id!r}" for subject, _ in changes)
+            raise StaleWrite(f"one of {names} changed since it was loaded") from error
 
     def save_snapshot(self, subject: Any) -> None:  # noqa: ANN401 - any funnel object
         """Keep ``subject``'s state at its version, so loading it need not replay every event."""

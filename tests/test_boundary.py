@@ -79,8 +79,8 @@ def test_every_problem_is_listed_with_its_location(lead: fk.Lead, day: Any) -> N
         data["history"][1]["at"] = "2026-01-02T00:00:00"
 
     assert problems(fk.Lead, edited(worked, damage)) == [
-        "status: Input should be a valid string",
-        "history.1.at: Input should have timezone info",
+        "status: Input should be a valid string (got 7)",
+        "history.1.at: Input should have timezone info (got '2026-01-02T00:00:00')",
     ]
 
     def damage_payload(data: dict[str, Any]) -> None:
@@ -88,7 +88,7 @@ def test_every_problem_is_listed_with_its_location(lead: fk.Lead, day: Any) -> N
 
     # payloads are parsed once the document around them is sound
     assert problems(fk.Lead, edited(worked, damage_payload)) == [
-        "history.0.payload.contact.email: Input should be a valid string"
+        "history.0.payload.contact.email: Input should be a valid string (got 7)"
     ]
 
 
@@ -98,19 +98,19 @@ def test_domain_rules_are_checked_after_types(lead: fk.Lead) -> None:
         data["history"][0]["payload"]["account"]["name"] = " "
 
     assert problems(fk.Lead, edited(lead, damage)) == [
-        "history.0.payload.account.name: must be a non-blank string",
-        "history.0.payload.contact.email: must be an address like name@example.com",
+        "history.0.payload.account.name: must be a non-blank string (got ' ')",
+        "history.0.payload.contact.email: must be an address like name@example.com (got 'nobody')",
     ]
 
 
 def test_the_header_must_agree_with_the_history(lead: fk.Lead, day: Any) -> None:
     worked = lead.work(at=day(2))
     assert problems(fk.Lead, edited(worked, lambda d: d.update(status="new", version=5))) == [
-        "status: does not match the history, which gives 'working'",
-        "version: does not match the history, which gives 2",
+        "status: does not match the history, which gives 'working' (got 'new')",
+        "version: does not match the history, which gives 2 (got 5)",
     ]
     assert problems(fk.Lead, edited(worked, lambda d: d.update(id="L-2"))) == [
-        "id: does not match the history, which gives 'L-1'"
+        "id: does not match the history, which gives 'L-1' (got 'L-2')"
     ]
     assert problems(fk.Lead, edited(lead, lambda d: d["history"].clear()))[0] == (
         "history.0: must be the event that created the object"
@@ -132,7 +132,9 @@ def test_a_whole_object_is_stored_once(lead: fk.Lead, day: Any) -> None:
 def test_stored_stages_must_belong_to_the_pipeline(opportunity: fk.Opportunity) -> None:
     stored = fk.snapshot(opportunity)
     stored["state"]["status"] = "limbo"
-    assert problems(fk.Opportunity, stored) == ["state.status: is not a status a Opportunity can have"]
+    assert problems(fk.Opportunity, stored) == [
+        "state.status: is not a status an Opportunity can have (got 'limbo')"
+    ]
 
     custom = fk.Pipeline("quick", (fk.Stage("talk", None, fk.ForecastCategory.pipeline),))
     deal = fk.Opportunity.create("O-2", account=opportunity.account, at=opportunity.last_at, pipeline=custom)
@@ -144,7 +146,7 @@ def test_stored_stages_must_belong_to_the_pipeline(opportunity: fk.Opportunity) 
         "pipelines.0: it has no stages: give at least one open stage",
         (
             "history.0.payload.pipeline: names pipeline 'quick' version 1, which is not known "
-            "(known: default v1); pass it to load in pipelines="
+            "(known: default v1); pass it to load in pipelines= (got {'name': 'quick', 'version': 1})"
         ),
     ]
 
@@ -157,10 +159,15 @@ def test_pipelines_are_stored_by_name_and_version(opportunity: fk.Opportunity) -
     assert fk.load(fk.Event, created, pipelines=[custom]) == deal.history[0]
     assert problems(fk.Event, created)[0].startswith("payload.pipeline: names pipeline 'quick' version 3")
     assert (
-        problems(fk.Event, created | {"schema": 2}, pipelines=["quick"])[0] == "pipelines: must be Pipelines"
+        problems(fk.Event, created | {"schema": 2}, pipelines=["quick"])[0]
+        == "pipelines: must be Pipelines (got 'quick')"
     )
     whole = fk.dump(deal)
     assert whole["pipelines"] == [fk.dump(custom)]
+    changed = fk.Pipeline("quick", (fk.Stage("chat", None, fk.ForecastCategory.pipeline),), version=3)
+    assert problems(fk.Opportunity, whole, pipelines=[changed])[0].startswith(
+        "pipelines.0: differs from the pipeline 'quick' version 3 already known: a changed definition needs"
+    )
     assert fk.load(fk.Opportunity, whole) == deal
     assert "pipelines" not in fk.dump(opportunity)
 
@@ -168,14 +175,14 @@ def test_pipelines_are_stored_by_name_and_version(opportunity: fk.Opportunity) -
 def test_event_payloads_are_checked(lead: fk.Lead, day: Any) -> None:
     event = lead.nurture(at=day(2), reason="later").history[-1]
     assert problems(fk.Event, edited(event, lambda d: d.update(command="fly"))) == [
-        "command: must be one of " + str(sorted(fk.Lead.event_payloads))
+        "command: must be one of " + str(sorted(fk.Lead.event_payloads)) + " (got 'fly')"
     ]
     assert problems(fk.Event, edited(event, lambda d: d.update(payload={"reason": 1}))) == [
-        "payload.reason: Input should be a valid string"
+        "payload.reason: Input should be a valid string (got 1)"
     ]
     touch = fk.dump(lead.source) | {"campaign": ""}
     engaged = edited(event, lambda d: d.update(command="engage", payload={"touch": touch}))
-    assert problems(fk.Event, engaged) == ["payload.touch.campaign: must be a non-blank string"]
+    assert problems(fk.Event, engaged) == ["payload.touch.campaign: must be a non-blank string (got '')"]
     assert problems(fk.Event, edited(event, lambda d: d.update(subject="Deal")))[0].startswith(
         "subject: Input should be"
     )
@@ -186,7 +193,7 @@ def test_money_keeps_every_digit() -> None:
     assert fk.dump(price) == {"amount": "1234567890.123456789", "currency": "EUR"}
     assert fk.load(fk.Money, fk.dump(price)) == price
     assert problems(fk.Money, {"amount": "1", "currency": "EUR", "rate": 1}) == [
-        "rate: Extra inputs are not permitted"
+        "rate: Extra inputs are not permitted (got 1)"
     ]
 
 

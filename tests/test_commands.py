@@ -1,6 +1,7 @@
 """Commands are declared once; subclasses survive them; the constructor cannot build a broken object."""
 
-from typing import Any
+import inspect
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import given
 
 import funnelkit as fk
 from funnelkit import testing
+from funnelkit.qualification import FactValue
 
 
 @attrs.frozen(hash=False)
@@ -44,6 +46,8 @@ def test_each_command_is_declared_once() -> None:
         == "Record one more interaction, such as a webinar attended or an email opened."
     )
     assert fk.Lead.engage.__name__ == "engage"
+    assert str(inspect.signature(fk.Lead.engage)) == "(self, *, at: 'datetime', touch: 'Touch') -> 'Self'"
+    assert inspect.signature(fk.Lead.convert).return_annotation == "Conversion"
 
 
 def test_the_constructor_insists_on_a_history_that_bears_it_out(lead: fk.Lead, day: Any) -> None:
@@ -64,8 +68,8 @@ def test_the_constructor_insists_on_a_history_that_bears_it_out(lead: fk.Lead, d
     with pytest.raises(fk.InvalidInput) as caught:
         attrs.evolve(worked, status=fk.LeadStatus.sales_qualified, reason="forged")
     assert [str(p) for p in caught.value.problems] == [
-        "reason: does not match the history",
-        "status: does not match the history",
+        "reason: does not match the history (got 'forged')",
+        "status: does not match the history (got <LeadStatus.sales_qualified: 'sales_qualified'>)",
     ]
 
 
@@ -97,7 +101,7 @@ def test_send_judges_the_transition_before_the_arguments(lead: fk.Lead, day: Any
     with pytest.raises(fk.InvalidInput) as caught:
         lead.send("nurture", at=day(2), why="later")
     assert [str(p) for p in caught.value.problems] == [
-        "why: is not an argument of nurture; it takes ['reason']",
+        "why: is not an argument of nurture; it takes ['reason'] (got 'later')",
         "reason: is required",
     ]
     with pytest.raises(fk.InvalidInput, match="at: must be a timezone-aware datetime"):
@@ -114,3 +118,52 @@ def test_payload_checks_are_exact() -> None:
     assert not fk.Lead.commands["work"].changes
     assert fk.Lead.commands["nurture"].kept == ("reason",)
     assert fk.Lead.commands["engage"].changes
+
+
+def test_every_argument_problem_at_once_against_the_object(lead: fk.Lead, day: Any) -> None:
+    with pytest.raises(fk.InvalidInput) as caught:
+        lead.engage(at="soon", touch="webinar")  # type: ignore[arg-type]
+    assert [str(p) for p in caught.value.problems] == [
+        "touch: must be a Touch (got 'webinar')",
+        "at: must be a timezone-aware datetime, such as one in UTC (got 'soon')",
+    ]
+    for facts in (5, None, "ab"):
+        with pytest.raises(fk.InvalidInput, match="facts: must be a Mapping or an Iterable"):
+            lead.record(at=day(2), facts=facts)  # type: ignore[arg-type]
+    with pytest.raises(fk.InvalidInput) as caught:
+        lead.record(at=day(2), facts={"budget": 5})
+    assert str(caught.value).startswith("Lead 'L-1' in status 'new' cannot 'record':\n  - facts.budget.value")
+    assert lead.version == 1
+
+
+def test_a_conversion_reports_its_target_problems_as_its_own(lead: fk.Lead, day: Any) -> None:
+    facts: dict[str, FactValue] = {"budget": True, "authority": True, "need": "x"}
+    ready = lead.mark_marketing_qualified(at=day(2)).accept(at=day(2)).record(at=day(3), facts=facts)
+    qualified = ready.qualify(at=day(4))
+    with pytest.raises(fk.InvalidInput) as caught:
+        qualified.convert(at=day(5), opportunity_id="O-1", amount=5)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "Lead 'L-1' in status 'sales_qualified' cannot 'convert':\n"
+        "  - amount: must be a Money or None (got 5)"
+    )
+    deal = qualified.convert(at=day(5), opportunity_id="O-1").target
+    last = deal.advance(at=day(6)).advance(at=day(6)).advance(at=day(6)).advance(at=day(6))
+    with pytest.raises(fk.InvalidInput, match="client: must be a Client or None"):
+        last.win(at=day(7), client="C-1", amount=fk.Money(1, "EUR"))  # type: ignore[arg-type]
+    with pytest.raises(fk.InvalidInput, match="amount: a won deal needs an amount: give amount="):
+        deal.advance(at=day(6)).advance(at=day(6)).advance(at=day(6)).advance(at=day(6)).win(
+            at=day(7), client_id="C"
+        )
+    assert (
+        repr(fk.Problem(("x",), "is required"))
+        == "Problem(location=('x',), message='is required', input=<missing>)"
+    )
+
+
+def test_arguments_without_a_checkable_type_are_taken_as_they_come() -> None:
+    from funnelkit._arguments import ANYTHING, expected
+
+    assert expected(Any) is ANYTHING
+    assert expected(TypeVar("T")) is ANYTHING
+    assert ANYTHING.test(object())
+    assert expected(str | None).words == "a non-blank string or None"

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -60,3 +62,19 @@ def test_bad_amounts_are_refused(amount: object) -> None:
 def test_bad_currencies_are_refused(currency: object) -> None:
     with pytest.raises(fk.InvalidInput, match="three-letter ISO 4217"):
         fk.Money(1, currency)  # type: ignore[arg-type]
+
+
+def test_money_with_anything_else_is_a_type_error() -> None:
+    price: Any = fk.Money("1", "EUR")
+    attempts: tuple[Callable[[], object], ...] = (
+        lambda: price + 5,
+        lambda: price - 5,
+        lambda: 5 - price,
+        lambda: price >= 50000,
+        lambda: price < 3,
+        lambda: price * 1.5,
+    )
+    for attempt in attempts:
+        with pytest.raises(TypeError):
+            attempt()
+    assert price != 1

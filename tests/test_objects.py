@@ -178,8 +178,12 @@ def test_winning_again_adds_to_the_client(opportunity: fk.Opportunity, day: Day)
 
 def test_winning_needs_an_amount_and_one_client(day: Day, acme: fk.Account) -> None:
     deal = closing(fk.Opportunity.create("O-3", account=acme, at=day(1)), day)
-    with pytest.raises(fk.InvalidInput, match="amount: must be a Money"):
-        deal.win(at=day(9), client_id="C-1")
+    with pytest.raises(fk.InvalidInput) as caught:
+        deal.win(at=day(9))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "amount: a won deal needs an amount: give amount=",
+        "client_id: give exactly one of client_id (a new client) or client (the existing one) (got None)",
+    ]
     priced = fk.Money(10, "EUR")
     with pytest.raises(fk.InvalidInput, match="exactly one of client_id"):
         deal.win(at=day(9), amount=priced)
@@ -192,6 +196,10 @@ def test_winning_needs_an_amount_and_one_client(day: Day, acme: fk.Account) -> N
     with pytest.raises(fk.InvalidInput, match="must be a client of account 'acme'"):
         deal.win(at=day(9), client=other, amount=priced)
     assert deal.win(at=day(9), client_id="C-1", amount=priced).source.amount == priced
+    busy = fk.Client.create("C-3", account=acme, opportunity_id="O-0", at=day(10))
+    with pytest.raises(fk.InvalidInput) as caught:
+        deal.win(at=day(9), client=busy, amount=priced)
+    assert str(caught.value).startswith("Opportunity 'O-3' in status 'negotiation' cannot 'win':\n  - at:")
 
 
 def test_a_churned_client_must_be_won_back_first(opportunity: fk.Opportunity, day: Day) -> None:

@@ -256,7 +256,7 @@ def test_registry_refuses_clashes_and_non_criteria() -> None:
         registry.add_framework(q.bant())
     with pytest.raises(fk.DefinitionError, match="is not a Framework"):
         registry.add_framework("bant")  # type: ignore[arg-type]
-    with pytest.raises(KeyError, match="no framework 'zzz'"):
+    with pytest.raises(fk.UnknownName, match="no framework is registered as 'zzz'; registered: anum, bant,"):
         registry.framework("zzz")
 
 

@@ -33,7 +33,7 @@ def test_the_example_runs(example: ModuleType, tmp_path: Path, capsys: pytest.Ca
     example.main(str(tmp_path / "funnel.db"))
     assert capsys.readouterr().out.splitlines() == [
         "loaded L-1 at version 4, status sales_accepted",
-        "refused: Lead 'L-1' changed since version 4",
+        "refused: one of Lead 'L-1' changed since it was loaded",
         "now sales_qualified",
     ]
 
@@ -47,8 +47,7 @@ def test_objects_come_back_equal_from_events_and_snapshots(example: ModuleType, 
     assert store.load(fk.Opportunity, "O-1") == deal
     store.save_snapshot(deal)
     won = deal.win(at=day(2), client_id="C-1", amount=fk.Money(10, "EUR"))
-    store.save(won.source, expected_version=deal.version)
-    store.save(won.target, expected_version=0)
+    store.save_all([(won.source, deal.version), (won.target, 0)])
     loaded = store.load(fk.Opportunity, "O-1")
     restored = fk.load(fk.Opportunity, fk.snapshot(deal), pipelines=[pipeline])
     assert loaded == fk.replay(won.source.events_since(1), snapshot=restored)
@@ -59,7 +58,7 @@ def test_objects_come_back_equal_from_events_and_snapshots(example: ModuleType, 
     with pytest.raises(KeyError):
         store.load(fk.Lead, "L-404")
     with pytest.raises(example.StaleWrite):
-        store.save(won.source, expected_version=0)
+        store.save_all([(won.source, deal.version), (won.target, 0)])
     rows = sqlite3.connect(str(tmp_path / "funnel.db")).execute("select count(*) from events").fetchone()
     assert rows == (3,)
     store.close()

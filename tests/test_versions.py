@@ -75,7 +75,7 @@ def test_snapshot_problems_are_located(lead: fk.Lead, day: Any) -> None:
     with pytest.raises(fk.InvalidInput) as caught:
         fk.load(fk.Lead, stored)
     assert [str(p) for p in caught.value.problems] == [
-        "state.evidence.facts.0.name: must be a non-blank string"
+        "state.evidence.facts.0.name: must be a non-blank string (got ' ')"
     ]
     with pytest.raises(fk.InvalidInput, match="must be a funnel object"):
         fk.snapshot(lead.account)  # type: ignore[arg-type]
@@ -88,7 +88,10 @@ def test_events_that_do_not_follow_a_snapshot_are_refused(lead: fk.Lead, day: An
     restored = fk.load(fk.Lead, fk.snapshot(lead.work(at=day(2))))
     with pytest.raises(fk.InvalidInput) as caught:
         fk.replay(later.history, snapshot=restored)
-    assert str(caught.value.problems[0]) == "history.0.sequence: should be 2 to follow the events before it"
+    assert (
+        str(caught.value.problems[0])
+        == "history.0.sequence: should be 2 to follow the events before it (got 0)"
+    )
     with pytest.raises(fk.InvalidInput, match="must be a funnel object"):
         fk.replay(later.history, snapshot="L-1")
     assert fk.replay(later.events_since(2), snapshot=restored).status is fk.LeadStatus.nurturing

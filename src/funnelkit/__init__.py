@@ -11,6 +11,7 @@ from funnelkit._client import Client
 from funnelkit._conversion import Conversion
 from funnelkit._diagram import mermaid
 from funnelkit._errors import (
+    CriterionFailed,
     CurrencyMismatch,
     DefinitionError,
     FunnelError,
@@ -18,6 +19,7 @@ from funnelkit._errors import (
     Problem,
     TransitionNotAllowed,
     UnknownCommand,
+    UnknownName,
 )
 from funnelkit._events import Event
 from funnelkit._lead import Lead
@@ -34,6 +36,7 @@ from funnelkit._money import Money
 from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
 from funnelkit._prospect import Prospect
+from funnelkit._public import publish as _publish
 from funnelkit._replay import replay
 from funnelkit._values import Account, AccountKind, Channel, Contact, ContactRole, Touch, TouchKind
 
@@ -48,6 +51,7 @@ __all__ = [
     "Contact",
     "ContactRole",
     "Conversion",
+    "CriterionFailed",
     "CurrencyMismatch",
     "DefinitionError",
     "Event",
@@ -70,6 +74,7 @@ __all__ = [
     "TouchKind",
     "TransitionNotAllowed",
     "UnknownCommand",
+    "UnknownName",
     "dump",
     "json_schema",
     "load",
@@ -78,3 +83,5 @@ __all__ = [
     "snapshot",
     "snapshot_schema",
 ]
+
+_publish(__all__, globals(), __name__)

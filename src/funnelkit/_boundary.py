@@ -24,10 +24,11 @@ from typing import Any, TypeVar, Union
 import attrs
 import pydantic
 
-from funnelkit._errors import DefinitionError, InvalidInput, Location, Problem
+from funnelkit._errors import MISSING, DefinitionError, InvalidInput, Location, Problem
 from funnelkit._events import JSON_AS, PAST_TENSE, Event
 from funnelkit._log import Log
-from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
+from funnelkit._pipeline import DEFAULT_PIPELINE, DEFINITION, Pipeline, rebuilt
+from funnelkit._public import type_hints
 from funnelkit._replay import KINDS, replay
 from funnelkit._subject import Subject
 from funnelkit._upcast import SCHEMA, upcast
@@ -162,8 +163,8 @@ def load(kind: type[T], data: object, *, pipelines: Iterable[Pipeline] = ()) -> 
         >>> fk.load(fk.Money, {"amount": "19,90", "currency": "EUR"})
         Traceback (most recent call last):
         ...
-        funnelkit._errors.InvalidInput: cannot load Money:
-          - amount: Input should be a valid decimal
+        funnelkit.InvalidInput: cannot load Money:
+          - amount: Input should be a valid decimal (got '19,90')
     """
     what = f"cannot load {kind.__name__}"
     target: Any = kind
@@ -236,7 +237,17 @@ class _Loader:
             return None
         for index, definition in enumerate(parsed.pipelines):
             pipeline = self.build(Pipeline, definition, ("pipelines", index))
-            if pipeline is not None:
+            known = self.pipelines.get(pipeline.key) if pipeline is not None else None
+            if known is not None and known != pipeline:
+                self.problems.append(
+                    Problem(
+                        ("pipelines", index),
+                        f"differs from the pipeline {known.name!r} version {known.version} already known: "
+                        "a changed definition needs a new version",
+                        definition.model_dump(),
+                    )
+                )
+            elif pipeline is not None:
                 self.pipelines[pipeline.key] = pipeline
         if snapshot_form:
             return self.restored(kind, parsed)
@@ -270,7 +281,7 @@ class _Loader:
         restored = kind._restored(values, Log((), start=parsed.version))  # noqa: SLF001
         if restored is None:
             self.problems.append(
-                Problem(("state", "status"), f"is not a status a {kind._kind} can have", state.status)  # noqa: SLF001
+                Problem(("state", "status"), f"is not a status {_article(kind._kind)} can have", state.status)  # noqa: SLF001
             )
         return restored
 
@@ -314,7 +325,7 @@ class _Loader:
     def construct(self, kind: Any, values: dict[str, Any], where: Location) -> Any:  # noqa: ANN401
         try:
             if kind is Pipeline:
-                return Pipeline(**values)
+                return rebuilt(*(values[name] for name in DEFINITION))
             return kind(**values)
         except InvalidInput as error:
             self.problems.extend(Problem((*where, *p.location), p.message, p.input) for p in error.problems)
@@ -354,8 +365,17 @@ class _Loader:
         )
 
 
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'AEIOU' else 'a'} {noun}"
+
+
 def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]:
-    return [Problem((*where, *item["loc"]), item["msg"], item.get("input")) for item in error.errors()]
+    return [
+        Problem(
+            (*where, *item["loc"]), item["msg"], MISSING if item["type"] == "missing" else item.get("input")
+        )
+        for item in error.errors()
+    ]
 
 
 class _PipelineReference(pydantic.BaseModel):
@@ -372,9 +392,7 @@ _SCHEMA_FIELD: Any = (typing.Literal[SCHEMA], pydantic.Field(alias="schema"))
 _SCALARS = frozenset({str, int, bool, type(None), Decimal, datetime})
 """Parsed values that are already domain values: building them is returning them."""
 
-_hints = functools.cache(typing.get_type_hints)
-"""The resolved field types of a class; resolving them compiles every annotation, so once."""
-
+_hints = type_hints
 _SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}
 """The attrs class each derived model came from; event models are not listed."""
 
@@ -387,7 +405,7 @@ def _state_fields(kind: Any) -> dict[str, attrs.Attribute[Any]]:  # noqa: ANN401
 def _model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  # noqa: ANN401 - a class
     if kind is Event:
         return _event_model(tuple(KINDS), for_schema=for_schema, envelope=True)
-    hints = typing.get_type_hints(kind)
+    hints = _hints(kind)
     fields: dict[str, Any] = {}
     for field in attrs.fields(kind):
         if not field.init:
@@ -493,8 +511,8 @@ def _document_model(kind: str, *, for_schema: bool = False) -> type[pydantic.Bas
 @functools.cache
 def _snapshot_model(kind: str) -> type[pydantic.BaseModel]:
     """The model of a snapshot: an object's state at a version, without its history."""
-    cls = KINDS[kind]
-    hints = typing.get_type_hints(cls)
+    cls: Any = KINDS[kind]
+    hints = _hints(cls)
     fields: dict[str, Any] = {}
     for name, field in _state_fields(cls).items():
         annotation = (

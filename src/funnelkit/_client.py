@@ -74,7 +74,7 @@ class Client(Subject):
 
         A won opportunity's ``win(client=...)`` does this for you.
         """
-        return {"opportunity_id": self._text("purchase", "opportunity_id", opportunity_id)}
+        return {"opportunity_id": opportunity_id}
 
     @handover("Expanded", opportunity_id=str)
     def expand(
@@ -87,7 +87,7 @@ class Client(Subject):
         pipeline: Pipeline = DEFAULT_PIPELINE,
     ) -> tuple[Decision, Opportunity]:
         """Open new opportunity ``opportunity_id`` for this client, to sell it more."""
-        text = self._text("expand", "opportunity_id", opportunity_id)
+        text = opportunity_id
         opportunity = Opportunity.create(
             text,
             account=self.account,
@@ -102,7 +102,7 @@ class Client(Subject):
     @command("FlaggedAtRisk", effect=keep("reason"), reason=str)
     def flag_at_risk(self, *, at: datetime, reason: str) -> Decision:
         """Mark the client at risk of churning, saying why."""
-        return {"reason": self._text("flag_at_risk", "reason", reason)}
+        return {"reason": reason}
 
     @command("Retained")
     def retain(self, *, at: datetime) -> Decision:
@@ -112,7 +112,7 @@ class Client(Subject):
     @command("Churned", effect=keep("reason"), reason=str)
     def churn(self, *, at: datetime, reason: str) -> Decision:
         """Record that the client stopped buying, saying why."""
-        return {"reason": self._text("churn", "reason", reason)}
+        return {"reason": reason}
 
     @command("WonBack")
     def win_back(self, *, at: datetime) -> Decision:

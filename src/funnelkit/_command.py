@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import attrs
 
+from funnelkit._arguments import Expected, expectations
 from funnelkit._conversion import Conversion
 
 if TYPE_CHECKING:
@@ -82,6 +83,21 @@ class Declaration:
     """Whether the effect changes any field (besides the status and the history)."""
     kept: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
     """The payload keys the effect copies into fields of the same names, when that is all it does."""
+    _expected: dict[str, Expected] | None = attrs.field(init=False, repr=False, eq=False, default=None)
+
+    @property
+    def expected(self) -> dict[str, Expected]:
+        """What each argument must be, read from the method's annotations on first use."""
+        found = self._expected
+        if found is None:
+            found = expectations(self.decide)
+            object.__setattr__(self, "_expected", found)
+        return found
+
+    def accepts(self, arguments: Mapping[str, object]) -> bool:
+        """Whether every argument is of its annotated type."""
+        expected = self.expected
+        return all(name not in expected or expected[name].test(value) for name, value in arguments.items())
 
     def __attrs_post_init__(self) -> None:
         """Compile the payload check replay makes on every stored event."""
@@ -138,7 +154,9 @@ def _declare(past: str, effect: Effect, payload: Mapping[str, object], hands_ove
         run.__qualname__ = decide.__qualname__
         run.__doc__ = decide.__doc__
         run.__module__ = decide.__module__
-        run.__wrapped__ = decide  # type: ignore[attr-defined] # the signature help() and docs show
+        signature = inspect.signature(decide)
+        returns = "Conversion" if hands_over else "Self"
+        run.__signature__ = signature.replace(return_annotation=returns)  # type: ignore[attr-defined] # what help() shows
         setattr(run, COMMAND, declaration)
         return run
 

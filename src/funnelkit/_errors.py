@@ -7,6 +7,8 @@ The tree::
     ├── InvalidInput (ValueError)           data or a command argument failed validation
     ├── TransitionNotAllowed (ValueError)   a command is not allowed from the object's status
     ├── UnknownCommand (LookupError)        an object has no command of that name
+    ├── UnknownName (LookupError)           a registry has nothing registered under that name
+    ├── CriterionFailed (RuntimeError)      a user's criterion raised or returned something odd
     └── CurrencyMismatch (ValueError)       money in two currencies was combined
 
 Definition errors are raised while a lifecycle is being built, before any object exists; the
@@ -15,7 +17,10 @@ others are raised at run time and leave every object as it was.
 
 from __future__ import annotations
 
+import enum
+import reprlib
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -52,17 +57,58 @@ class FunnelError(Exception):
         return hash((type(self), self.args))
 
 
+class Missing(enum.Enum):
+    """The input of a problem about something that is not there at all."""
+
+    missing = "missing"
+
+    def __repr__(self) -> str:
+        """Read as what it stands for."""
+        return "<missing>"
+
+
+MISSING = Missing.missing
+
+
+# a value shown in a message is cut short: long text or deep nesting must not flood (or break) it
+class _Shown(reprlib.Repr):
+    """Values as a message shows them: short, times as ISO 8601, however deep or long the value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxstring, self.maxother = 2, 60, 60
+        self.maxlist = self.maxdict = self.maxtuple = 4
+
+    def repr_datetime(self, value: datetime, _level: int) -> str:
+        return value.isoformat()
+
+
+_SHOWN = _Shown()
+
+
 @attrs.frozen
 class Problem:
-    """One thing wrong with an input: where it is, what is wrong, and the value found there."""
+    """One thing wrong with an input: where it is, what is wrong, and the value found there.
+
+    Its text names the value found, shortened, unless nothing was there.
+
+    Example:
+        >>> from funnelkit import Problem
+        >>> str(Problem(("reason",), "must be a non-blank string", " "))
+        "reason: must be a non-blank string (got ' ')"
+    """
 
     location: Location
     message: str
-    input: object = None
+    input: object = MISSING
+    """The value found there; ``MISSING`` when there was none."""
 
     def __str__(self) -> str:
+        """Where, what is wrong, and the value found there."""
         where = ".".join(str(part) for part in self.location) or "(input)"
-        return f"{where}: {self.message}"
+        if self.input is MISSING:
+            return f"{where}: {self.message}"
+        return f"{where}: {self.message} (got {_SHOWN.repr(self.input)})"
 
 
 def _bullets(problems: Iterable[object]) -> str:
@@ -87,7 +133,7 @@ class InvalidInput(FunnelError, ValueError):
         ...     fk.Money("12.50", "euro")
         ... except fk.InvalidInput as error:
         ...     print(error.problems[0])
-        currency: must be a three-letter ISO 4217 code in capitals, such as 'EUR'
+        currency: must be a three-letter ISO 4217 code in capitals, such as 'EUR' (got 'euro')
     """
 
     def __init__(self, what: str, problems: Sequence[Problem]) -> None:
@@ -166,6 +212,43 @@ class UnknownCommand(FunnelError, LookupError):
             f"{subject} {subject_id!r} in status {status!r} has no command {command!r}; "
             f"{hint}its commands: {', '.join(self.known)}"
         )
+
+
+class UnknownName(FunnelError, LookupError):
+    """A registry has nothing of that kind under that name; ``known`` lists what it has.
+
+    Attributes:
+        kind: what was looked up, such as ``"framework"``.
+        name: the name that was asked for.
+        known: every name registered for that kind.
+    """
+
+    def __init__(self, kind: str, name: object, known: Sequence[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.known = tuple(known)
+        listed = ", ".join(self.known) or "none"
+        super().__init__(f"no {kind} is registered as {name!r}; registered: {listed}")
+
+
+class CriterionFailed(FunnelError, RuntimeError):
+    """A criterion failed while judging a subject: it raised, or returned something not a result.
+
+    The original exception, if any, is the ``__cause__``.
+
+    Attributes:
+        framework: the framework being evaluated, such as ``"bant 1.0"``.
+        criterion: the criterion that failed.
+        subject: what was being judged, such as ``"Lead 'L-1' in status 'sales_accepted'"``.
+        problem: what went wrong, in words.
+    """
+
+    def __init__(self, *, framework: str, criterion: str, subject: str, problem: str) -> None:
+        self.framework = framework
+        self.criterion = criterion
+        self.subject = subject
+        self.problem = problem
+        super().__init__(f"{framework}: criterion {criterion!r} failed on {subject}: {problem}")
 
 
 class CurrencyMismatch(FunnelError, ValueError):

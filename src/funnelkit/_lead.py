@@ -76,7 +76,7 @@ class Lead(Subject):
         >>> lead.fast_track(at=day(2))
         Traceback (most recent call last):
         ...
-        funnelkit._errors.TransitionNotAllowed: Lead 'L-1' in status 'new' cannot 'fast_track' ...
+        funnelkit.TransitionNotAllowed: Lead 'L-1' in status 'new' cannot 'fast_track' ...
     """
 
     id: str
@@ -138,12 +138,12 @@ class Lead(Subject):
     @command("Engaged", effect=lambda lead, p: {"touches": lead.touches.append(p["touch"])}, touch=Touch)
     def engage(self, *, at: datetime, touch: Touch) -> Decision:
         """Record one more interaction, such as a webinar attended or an email opened."""
-        return {"touch": self._instance("engage", "touch", touch, Touch)}
+        return {"touch": touch}
 
     @command("Nurtured", effect=keep("reason"), reason=str)
     def nurture(self, *, at: datetime, reason: str) -> Decision:
         """Put a lead that is not ready into nurturing, saying why."""
-        return {"reason": self._text("nurture", "reason", reason)}
+        return {"reason": reason}
 
     @command("Reengaged")
     def reengage(self, *, at: datetime) -> Decision:
@@ -183,7 +183,7 @@ class Lead(Subject):
         The framework's verdicts are kept in the event. A lead it does not find qualified is
         refused with the failing criteria in the error.
         """
-        result = self._instance("qualify", "framework", framework, Framework).evaluate(self)
+        result = framework.evaluate(self)
         return {"qualification": result.summary()}
 
     @command(
@@ -193,7 +193,7 @@ class Lead(Subject):
     )
     def recycle(self, *, at: datetime, reason: str) -> Decision:
         """Send the lead back to nurturing (sales rejected it, or it was disqualified), saying why."""
-        return {"reason": self._text("recycle", "reason", reason)}
+        return {"reason": reason}
 
     @command("Disqualified", effect=keep("reason"), reason=str)
     def disqualify(self, *, at: datetime, reason: str | QualificationResult) -> Decision:
@@ -214,7 +214,7 @@ class Lead(Subject):
         The opportunity takes over the account and contact and starts in the pipeline's first
         stage; the lead becomes ``converted``, final and read-only.
         """
-        text = self._text("convert", "opportunity_id", opportunity_id)
+        text = opportunity_id
         opportunity = Opportunity.create(
             text,
             account=self.account,

@@ -60,7 +60,7 @@ class Money:
         >>> price + Money(1, "USD")
         Traceback (most recent call last):
         ...
-        funnelkit._errors.CurrencyMismatch: cannot add EUR and USD: ...
+        funnelkit.CurrencyMismatch: cannot add EUR and USD: ...
     """
 
     amount: Decimal = attrs.field(converter=_to_decimal)
@@ -91,11 +91,15 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         """Add two amounts in the same currency."""
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same_currency(other, "add")
         return Money(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         """Subtract an amount in the same currency."""
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same_currency(other, "subtract")
         return Money(self.amount - other.amount, self.currency)
 
@@ -112,7 +116,9 @@ class Money:
     __rmul__ = __mul__
 
     def __lt__(self, other: Money) -> bool:
-        """Compare two amounts in the same currency."""
+        """Compare two amounts in the same currency; anything else is not comparable."""
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same_currency(other, "compare")
         return self.amount < other.amount
 

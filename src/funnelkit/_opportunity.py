@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -184,7 +185,7 @@ class Opportunity(Subject):
     @command("Skipped", to=str, gate=Summary | None)
     def skip(self, *, at: datetime, to: str) -> Decision:
         """Jump forward to the later stage ``to``, where the pipeline allows skipping."""
-        target = self._text("skip", "to", to)
+        target = to
         return {"to": target, **self.gate_payload(target)}
 
     @handover("Won", effect=keep("client_id", "amount"), client_id=str, amount=Money)
@@ -203,24 +204,25 @@ class Opportunity(Subject):
         """
         from funnelkit._client import Client
 
-        final = self._instance("win", "amount", self.amount if amount is None else amount, Money)
+        final = self.amount if amount is None else amount
+        problems = []
+        if final is None:
+            problems.append(Problem(("amount",), "a won deal needs an amount: give amount="))
         if (client is None) == (client_id is None):
-            raise self._invalid(
-                "win",
-                [
-                    Problem(
-                        ("client_id",),
-                        "give exactly one of client_id (a new client) or client (the existing one)",
-                        client_id,
-                    )
-                ],
+            problems.append(
+                Problem(
+                    ("client_id",),
+                    "give exactly one of client_id (a new client) or client (the existing one)",
+                    client_id,
+                )
             )
-        if client is not None and client.account != self.account:
-            raise self._invalid(
-                "win",
-                [Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)],
+        elif client is not None and client.account != self.account:
+            problems.append(
+                Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)
             )
-        new_id = client.id if client is not None else self._text("win", "client_id", client_id)
+        if problems:
+            raise self._invalid("win", problems)
+        new_id = client.id if client is not None else typing.cast("str", client_id)
         if client is None:
             updated = Client.create(new_id, account=self.account, opportunity_id=self.id, at=at)
         else:
@@ -230,7 +232,7 @@ class Opportunity(Subject):
     @command("Lost", effect=lambda _deal, p: {"lost_reason": p["reason"]}, reason=str)
     def lose(self, *, at: datetime, reason: str) -> Decision:
         """Close the deal as lost (pricing, competition, no decision, ...), saying why."""
-        return {"reason": self._text("lose", "reason", reason)}
+        return {"reason": reason}
 
     @command("Reopened")
     def reopen(self, *, at: datetime) -> Decision:

@@ -100,7 +100,7 @@ class Pipeline:
         >>> Pipeline("broken", ())
         Traceback (most recent call last):
         ...
-        funnelkit._errors.DefinitionError: pipeline 'broken' is not a valid definition:
+        funnelkit.DefinitionError: pipeline 'broken' is not a valid definition:
           - it has no stages: give at least one open stage
     """
 
@@ -135,7 +135,7 @@ class Pipeline:
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the definition; the lifecycle class is built again (once per definition)."""
-        return (_rebuilt, tuple(getattr(self, name) for name in _DEFINITION))
+        return (rebuilt, tuple(getattr(self, name) for name in DEFINITION))
 
     @property
     def key(self) -> tuple[str, int]:
@@ -150,12 +150,15 @@ class Pipeline:
     def gated_by(self, framework: Framework) -> Pipeline:
         """This pipeline with the stage requirements of ``framework`` (such as MEDDIC's).
 
-        Requirements name facts; a framework's criteria ids are its built-in facts' names.
+        Requirements name facts; a framework's criteria ids are its built-in facts' names. The
+        gated pipeline is another definition, so it takes another name (``"default+meddic"``):
+        stored events name a pipeline by name and version, and must not mistake one for the other.
         """
         stages = tuple(
             attrs.evolve(stage, requires=framework.stages.get(stage.value, ())) for stage in self.stages
         )
-        return attrs.evolve(self, stages=stages, stage_grade=framework.stage_grade)
+        name = f"{self.name}+{framework.id}"
+        return attrs.evolve(self, name=name, stages=stages, stage_grade=framework.stage_grade)
 
     @property
     def first(self) -> Stage:
@@ -163,11 +166,12 @@ class Pipeline:
         return self.by_value[self.start or self.stages[0].value]
 
 
-_DEFINITION = ("name", "stages", "allow_skip", "allow_back", "start", "reopen_to", "stage_grade", "version")
+DEFINITION = ("name", "stages", "allow_skip", "allow_back", "start", "reopen_to", "stage_grade", "version")
 
 
 @functools.lru_cache(maxsize=256)
-def _rebuilt(*definition: Any) -> Pipeline:  # noqa: ANN401 - the fields in _DEFINITION's order
+def rebuilt(*definition: Any) -> Pipeline:  # noqa: ANN401 - the fields in DEFINITION's order
+    """The pipeline of this definition, built once however often it is loaded or unpickled."""
     # building a pipeline builds its lifecycle class: unpickling or loading one definition twice reuses it
     return Pipeline(*definition)
 

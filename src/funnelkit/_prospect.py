@@ -87,8 +87,8 @@ class Prospect(Subject):
     def respond(self, *, at: datetime, lead_id: str, touch: Touch) -> tuple[Decision, Lead]:
         """Record a positive response (``touch``) and hand over to a new lead ``lead_id``."""
         payload = {
-            "lead_id": self._text("respond", "lead_id", lead_id),
-            "touch": self._instance("respond", "touch", touch, Touch),
+            "lead_id": lead_id,
+            "touch": touch,
         }
         lead = Lead.create(
             lead_id, account=self.account, contact=self.contact, source=touch, at=at, prospect_id=self.id
@@ -98,4 +98,4 @@ class Prospect(Subject):
     @command("Excluded", effect=keep("reason"), reason=str)
     def exclude(self, *, at: datetime, reason: str) -> Decision:
         """Stop marketing to the prospect (opted out, outside the target market), saying why."""
-        return {"reason": self._text("exclude", "reason", reason)}
+        return {"reason": reason}

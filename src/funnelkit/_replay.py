@@ -7,7 +7,7 @@ from datetime import timezone
 from typing import Any, TypeVar
 
 from funnelkit._client import Client
-from funnelkit._errors import InvalidInput, Problem
+from funnelkit._errors import MISSING, InvalidInput, Problem
 from funnelkit._events import CREATE, Event
 from funnelkit._lead import Lead
 from funnelkit._log import Log
@@ -54,7 +54,7 @@ def replay(history: Iterable[Event], *, snapshot: Any = None, kind: type[Subject
             raise InvalidInput("cannot replay", [Problem(("snapshot",), "must be a funnel object", snapshot)])
         subject, index = snapshot._draft(), 0  # noqa: SLF001 - the replay half of Subject
     else:
-        subject, index = _created(next(events, None), kind), 1
+        subject, index = _created(next(events, MISSING), kind), 1
     subject._follow(events, index)  # noqa: SLF001 - the replay half of Subject
     return subject
 

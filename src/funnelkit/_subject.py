@@ -186,9 +186,17 @@ class Subject:
             and type(at) is datetime
             and at.utcoffset() is not None
             and at >= self.last_at
+            and declaration.accepts(arguments)
         ):
             raise self._invalid(name, self._argument_problems(declaration, at, arguments))
-        decided = declaration.decide(self, at=at, **arguments)
+        try:
+            decided = declaration.decide(self, at=at, **arguments)
+        except InvalidInput as error:
+            # an object the command creates on the way (a conversion's target) reports its own
+            # problems: say them as this command's, against this object and its status
+            if error.what == self._context(name):
+                raise
+            raise self._invalid(name, list(error.problems)) from None
         payload, other = decided if declaration.hands_over else (decided, None)
         payload = freeze(payload)
         target = table.target(status, name, self, payload)
@@ -201,17 +209,20 @@ class Subject:
     def _argument_problems(
         self, declaration: Declaration, at: object, arguments: Mapping[str, object]
     ) -> list[Problem]:
+        expected = declaration.expected
         problems = [
             Problem(
                 (name,),
                 f"is not an argument of {declaration.name}; it takes {sorted(declaration.arguments)}",
                 value,
             )
-            for name, value in arguments.items()
             if name not in declaration.arguments
+            else Problem((name,), f"must be {expected[name].words}", value)
+            for name, value in arguments.items()
+            if name not in declaration.arguments or (name in expected and not expected[name].test(value))
         ]
         problems.extend(
-            Problem((name,), "is required", None) for name in sorted(declaration.required - arguments.keys())
+            Problem((name,), "is required") for name in sorted(declaration.required - arguments.keys())
         )
         problems.extend(self._time_problems(at, ("at",)))
         return problems
@@ -394,16 +405,6 @@ class Subject:
             allowed=self.allowed_events(),
             failed_guards=self._table.failed_guards(status, command, self, payload),
         )
-
-    def _text(self, command: str, name: str, value: object) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self._invalid(command, [Problem((name,), "must be a non-blank string", value)])
-        return value
-
-    def _instance(self, command: str, name: str, value: object, kind: type[Any]) -> Any:  # noqa: ANN401 - returns value as given
-        if not isinstance(value, kind):
-            raise self._invalid(command, [Problem((name,), f"must be a {kind.__name__}", value)])
-        return value
 
 
 _DEFAULTS: dict[type, tuple[tuple[str, object], ...]] = {}

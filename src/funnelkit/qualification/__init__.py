@@ -16,6 +16,7 @@ Example:
     ('not_yet', ('authority', 'timeline'))
 """
 
+from funnelkit._public import publish as _publish
 from funnelkit.qualification._builtins import (
     QUESTIONS,
     anum,
@@ -102,3 +103,5 @@ __all__ = [
     "not_",
     "weighted",
 ]
+
+_publish(__all__, globals(), __name__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from funnelkit._errors import UnknownName
 from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._combinators import all_of, at_least, gate, min_grade
 from funnelkit.qualification._criteria import FactCriterion, fact
@@ -46,7 +47,15 @@ QUESTIONS: Mapping[str, str] = FrozenDict(
 
 
 def fact_criteria(*names: str) -> tuple[FactCriterion, ...]:
-    """The built-in fact criteria with these ids, each asking its discovery question."""
+    """The built-in fact criteria with these ids, each asking its discovery question.
+
+    Raises:
+        UnknownName: a name is not one of :data:`QUESTIONS`; ``known`` lists them.
+    """
+    for name in names:
+        given: object = name  # typed, but names come from data too; an unhashable one must not TypeError
+        if not isinstance(given, str) or given not in QUESTIONS:
+            raise UnknownName("built-in fact criterion", name, sorted(QUESTIONS))
     return tuple(fact(name, QUESTIONS[name]) for name in names)
 
 
@@ -57,6 +66,9 @@ def bant(variant: BantVariant = "three_of_four") -> Framework:
     """BANT: budget, authority, need, timeline. By default qualified when 3 of the 4 are met.
 
     ``"all_of"`` wants all four; ``"graded"`` wants every letter at grade 2 or better.
+
+    Raises:
+        UnknownName: ``variant`` is not one of those three.
     """
     letters = fact_criteria("budget", "authority", "need", "timeline")
     policies = {
@@ -64,6 +76,9 @@ def bant(variant: BantVariant = "three_of_four") -> Framework:
         "all_of": all_of(*letters),
         "graded": min_grade(2, *letters),
     }
+    given: object = variant  # typed, but checked: an unhashable one must not TypeError
+    if not isinstance(given, str) or given not in policies:
+        raise UnknownName("BANT variant", variant, list(policies))
     suffix = "" if variant == "three_of_four" else f"_{variant}"
     return Framework(f"bant{suffix}", "1.0", policies[variant], "IBM's rule of thumb: 3 of 4")
 

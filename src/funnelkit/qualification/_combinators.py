@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from funnelkit._errors import DefinitionError
-from funnelkit.qualification._criteria import Combinable, Criterion
+from funnelkit.qualification._criteria import Combinable, Criterion, assessed, is_criterion
 from funnelkit.qualification._results import BY_RANK, RANK, CriterionResult, UnknownMode, Verdict
 
 Judged = tuple[Verdict, int | None]
@@ -46,8 +46,13 @@ class Combinator(Combinable):
         return repr(self)
 
     def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
-        """Assess every child (no short cut) and combine their results."""
-        return self.combine(tuple(child.assess(subject) for child in self.children))
+        """Assess every child (no short cut) and combine their results.
+
+        Raises:
+            CriterionFailed: a child raised, or returned something other than a result; it names
+                the child (a FunnelError a child raises on purpose passes unchanged).
+        """
+        return self.combine(tuple(assessed(child, subject) for child in self.children))
 
     def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
         """Combine the children's results, in order, into this criterion's result."""
@@ -186,7 +191,8 @@ class _OneChild(Combinable):
         return repr(self)
 
     def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
-        return self.combine((self.child.assess(subject),))
+        """Assess the child and rework its result; a failing child fails as in :meth:`Combinator.assess`."""
+        return self.combine((assessed(self.child, subject),))
 
     def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
         (result,) = results
@@ -220,9 +226,18 @@ class KnockOut(_OneChild):
         return f"knock_out({self.child.id})"
 
 
+def _criterion(kind: str, criterion: Criterion) -> Criterion:
+    given: object = criterion  # typed, but callers may pass anything
+    if not is_criterion(given):
+        raise DefinitionError(kind, [f"{given!r} is not a criterion: it has no id and assess(subject)"])
+    return criterion
+
+
 def _children(kind: str, criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
     if not criteria:
         raise DefinitionError(kind, ["give at least one criterion"])
+    for criterion in criteria:
+        _criterion(kind, criterion)
     ids = [criterion.id for criterion in criteria]
     repeated = sorted({name for name in ids if ids.count(name) > 1})
     if repeated:
@@ -257,12 +272,12 @@ def gate(first: Criterion, *rest: Criterion, unknown: UnknownMode = UnknownMode.
 
 def not_(criterion: Criterion) -> Combinable:
     """Met when ``criterion`` is unmet and the other way round; partial and unknown stay."""
-    return _Not(criterion)
+    return _Not(_criterion("not_", criterion))
 
 
 def knock_out(criterion: Criterion) -> Combinable:
     """The same verdict as ``criterion``; a framework is disqualified when it is unmet."""
-    return KnockOut(criterion)
+    return KnockOut(_criterion("knock_out", criterion))
 
 
 def at_least(k: int, *criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:

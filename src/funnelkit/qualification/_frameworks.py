@@ -12,7 +12,7 @@ import attrs
 from funnelkit._errors import DefinitionError
 from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._combinators import FLIPPED, Combinator, KnockOut, min_grade
-from funnelkit.qualification._criteria import Criterion
+from funnelkit.qualification._criteria import EVALUATING, Criterion, assessed, is_criterion
 from funnelkit.qualification._results import CriterionResult, Verdict
 
 _MAX_WHAT_IF = 10
@@ -162,7 +162,11 @@ class Framework:
     stage_grade: int = 2
 
     def __attrs_post_init__(self) -> None:
-        """Refuse criteria ids used twice, and stage requirements naming unknown criteria."""
+        """Refuse a policy that is no criterion, ids used twice, and stages requiring unknown criteria."""
+        policy: object = self.policy  # typed, but frameworks are built from data too
+        if not is_criterion(policy):
+            problem = f"policy {policy!r} is not a criterion: it has no id and assess(subject)"
+            raise DefinitionError(f"framework {self.id!r}", [problem])
         ids = [criterion.id for criterion in self.criteria]
         problems = [
             f"criterion id {name!r} is used twice" for name in sorted({i for i in ids if ids.count(i) > 1})
@@ -184,6 +188,12 @@ class Framework:
     def evaluate(self, subject: Any) -> QualificationResult:  # noqa: ANN401 - a lead, an opportunity or evidence
         """Judge ``subject`` (a lead, an opportunity, or evidence) by every criterion.
 
+        Raises:
+            CriterionFailed: a criterion raised, or returned something other than a result; the
+                error names this framework (id and version), the criterion and the subject, and
+                the criterion's exception is its ``__cause__``. A FunnelError a criterion raises
+                on purpose passes unchanged.
+
         Example:
             >>> from datetime import datetime, timezone
             >>> import funnelkit.qualification as q
@@ -193,7 +203,11 @@ class Framework:
             >>> result.outcome.value, [r.verdict.value for r in result.criteria]
             ('qualified', ['met', 'unknown', 'met', 'met'])
         """
-        tree = self.policy.assess(subject)
+        token = EVALUATING.set(f"{self.id} {self.version}")
+        try:
+            tree = assessed(self.policy, subject)
+        finally:
+            EVALUATING.reset(token)
         leaves = tree.leaves()
         unknown = [leaf.criterion for leaf in leaves if leaf.verdict is Verdict.unknown]
         ask_next = tuple(name for name in unknown if self._matters(tree, name, unknown))

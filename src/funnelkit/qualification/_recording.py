@@ -36,7 +36,7 @@ def collect_facts(
 def disqualified_reason(subject: Subject, command: str, reason: str | QualificationResult) -> str:
     """A command's reason: text as given, or the summary of a result that disqualified."""
     if not isinstance(reason, QualificationResult):
-        return subject._text(command, "reason", reason)  # noqa: SLF001 - the command's own check
+        return reason  # the command checked it is a non-blank string
     if reason.outcome is not Outcome.disqualified:
         problem = Problem(("reason",), "a qualification result must have disqualified", reason.outcome.value)
         raise subject._invalid(command, [problem])  # noqa: SLF001 - the command's own error context

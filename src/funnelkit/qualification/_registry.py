@@ -7,10 +7,10 @@ from importlib import metadata
 
 import attrs
 
-from funnelkit._errors import DefinitionError
+from funnelkit._errors import DefinitionError, UnknownName
 from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._builtins import QUESTIONS, fact_criteria, frameworks
-from funnelkit.qualification._criteria import Criterion
+from funnelkit.qualification._criteria import Criterion, is_criterion
 from funnelkit.qualification._definitions import framework_from
 from funnelkit.qualification._frameworks import Framework
 
@@ -105,7 +105,7 @@ class Registry:
             DefinitionError: it does not look like a criterion, or its id is taken and
                 ``replace`` is false.
         """
-        if not isinstance(criterion, Criterion):
+        if not is_criterion(criterion):
             raise DefinitionError("criterion", [f"{criterion!r} has no id and assess(subject) method"])
         if criterion.id in self._criteria and not replace:
             raise DefinitionError("registry", [f"criterion id {criterion.id!r} is taken; pass replace=True"])
@@ -127,12 +127,14 @@ class Registry:
         """The framework called ``id``.
 
         Raises:
-            KeyError: no framework has that id; the message lists those held.
+            UnknownName: no framework has that id; ``known`` (and the message) lists those held.
+                It is a LookupError but, unlike before, not a KeyError: catch ``LookupError``
+                or :class:`~funnelkit.UnknownName`.
         """
         try:
             return self._frameworks[id]
-        except KeyError:
-            raise KeyError(f"no framework {id!r}; held: {sorted(self._frameworks)}") from None
+        except (KeyError, TypeError):  # TypeError: an unhashable id
+            raise UnknownName("framework", id, sorted(map(str, self._frameworks))) from None
 
     def define(self, definition: object) -> Framework:
         """Build a framework from a JSON-compatible definition over the criteria held, and hold it."""
@@ -156,7 +158,7 @@ class Registry:
         return self
 
     def _add_criteria(self, loaded: object) -> None:
-        found = loaded() if callable(loaded) and not isinstance(loaded, Criterion) else loaded
+        found = loaded() if callable(loaded) and not is_criterion(loaded) else loaded
         for criterion in found if isinstance(found, (list, tuple)) else (found,):
             self.add_criterion(criterion)
 

@@ -14,6 +14,7 @@ Example:
     >>> test_qualified_leads_can_convert()
 """
 
+from funnelkit._public import publish as _publish
 from funnelkit.testing._contracts import CriterionContract
 from funnelkit.testing._evidence import Completeness, evidence, fact_lists, facts
 from funnelkit.testing._machine import (
@@ -72,3 +73,5 @@ __all__ = [
     "times",
     "touches",
 ]
+
+_publish(__all__, globals(), __name__)

@@ -1,0 +1,73 @@
+"""What a command's arguments must be, read from the annotations of its declared method.
+
+A command checks every argument against its annotation before its body runs, so a caller sees
+every wrong argument at once, each with what it must be. ``str`` means a non-blank string; a class
+means an instance of it; a union means any of its members; a generic such as ``Mapping[...]``
+means its container (a string is never taken for an iterable of things).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+import typing
+from collections.abc import Callable, Iterable
+from typing import Any, Union
+
+import attrs
+
+Test = Callable[[object], bool]
+
+
+@attrs.frozen
+class Expected:
+    """What one argument must be: a test and the words that say it."""
+
+    test: Test
+    words: str
+
+
+ANYTHING = Expected(lambda _value: True, "anything")
+
+
+def expectations(decide: Callable[..., object]) -> dict[str, Expected]:
+    """Each keyword argument of ``decide`` (but ``at``) with what it must be.
+
+    Annotations are resolved in the method's module and the public ``funnelkit`` namespace, where
+    every kind of object is known by the time a command first runs.
+    """
+    import funnelkit
+
+    namespace = {**vars(funnelkit), **vars(sys.modules[decide.__module__])}
+    hints = typing.get_type_hints(decide, globalns=namespace)
+    return {name: expected(hint) for name, hint in hints.items() if name not in ("return", "at")}
+
+
+def expected(hint: Any) -> Expected:  # noqa: ANN401 - a type expression
+    """What a value of type ``hint`` must be."""
+    if hint is str:
+        return Expected(lambda value: isinstance(value, str) and bool(value.strip()), "a non-blank string")
+    if hint is type(None):
+        return Expected(lambda value: value is None, "None")
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        members = [expected(member) for member in typing.get_args(hint)]
+        return Expected(
+            lambda value: any(member.test(value) for member in members),
+            " or ".join(member.words for member in members),
+        )
+    generic = isinstance(origin, type)
+    kind = origin if generic else hint
+    if isinstance(kind, type) and kind is not Any:
+        return _instance(kind, refuse_text=generic and issubclass(kind, Iterable))
+    return ANYTHING
+
+
+def _instance(kind: type, *, refuse_text: bool) -> Expected:
+    name = kind.__name__
+    article = "an" if name[0].lower() in "aeiou" else "a"
+    if refuse_text:
+        return Expected(
+            lambda value: isinstance(value, kind) and not isinstance(value, (str, bytes)), f"{article} {name}"
+        )
+    return Expected(lambda value: isinstance(value, kind), f"{article} {name}")
