@@ -13,7 +13,13 @@ from statemachine import StateMachine
 
 from funnelkit._command import Declaration, declarations
 from funnelkit._conversion import Conversion
-from funnelkit._errors import InvalidInput, Location, Problem, TransitionNotAllowed, UnknownCommand
+from funnelkit._errors import (
+    InvalidInput,
+    Location,
+    Problem,
+    TransitionNotAllowed,
+    UnknownCommand,
+)
 from funnelkit._events import CREATE, PAST_TENSE, Event, freeze, utc
 from funnelkit._log import Log
 from funnelkit._table import TransitionTable
@@ -132,12 +138,27 @@ class Subject:
         return history[version - history.start :]
 
     def allowed_events(self) -> tuple[str, ...]:
-        """Name the events the lifecycle allows from the current status, guards judged.
+        """Name the commands that would be accepted now, every guard judged that can be.
 
-        Guards that judge a command's payload (such as ``skip``'s ``to=``) cannot be judged in
-        advance; their events are listed.
+        A guard that judges the payload is judged on the payload the command makes with its
+        defaults (``qualify`` with its default framework, ``advance`` with its stage's gate). A
+        command that needs an argument its guard judges, such as ``skip``'s ``to=``, is listed
+        when some value of that argument would be accepted.
         """
-        return self._table.allowed(self.status.value, self)
+        status = self.status.value
+        table = self._table
+        return tuple(
+            event for event in table.allowed(status, self) if self._passes_as_is(table, status, event)
+        )
+
+    def _passes_as_is(self, table: TransitionTable, status: str, event: str) -> bool:
+        """Whether ``event`` passes its guards with the payload its defaults make."""
+        declaration = self.commands[event]
+        if declaration.required or not table.reads_payload(status, event):
+            return True
+        decided = declaration.decide(self, at=self.last_at)
+        payload = decided[0] if declaration.hands_over else decided
+        return table.target(status, event, self, freeze(payload)) is not None
 
     def send(self, command: str, *, at: datetime, **payload: Any) -> Any:  # noqa: ANN401 - a command's own return type
         """Run the command named ``command``, the same as calling its method.

@@ -142,6 +142,15 @@ class TransitionTable:
             if any(self._could_pass(route, subject) for route in self.routes[status, event])
         )
 
+    def reads_payload(self, status: str, event: str) -> bool:
+        """Whether a guard of ``event`` from ``status`` judges the command's payload."""
+        guards = self.guards
+        return any(
+            guards[name].reads_payload
+            for route in self.routes.get((status, event), ())
+            for name, _ in route.guards
+        )
+
     def possible_target(self, status: str, event: str, subject: object) -> str | None:
         """Where ``event`` could lead from ``status`` given a suitable payload, or ``None``."""
         for route in self.routes.get((status, event), ()):
