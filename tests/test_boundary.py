@@ -80,7 +80,10 @@ def test_every_problem_is_listed_with_its_location(lead: fk.Lead, day: Any) -> N
 
     assert problems(fk.Lead, edited(worked, damage)) == [
         "status: Input should be a valid string (got 7)",
-        "history.1.at: Input should have timezone info (got '2026-01-02T00:00:00')",
+        (
+            "history.1.at: must be an ISO 8601 time with its offset, such as 2026-03-01T09:00:00+00:00"
+            " (got '2026-01-02T00:00:00')"
+        ),
     ]
 
     def damage_payload(data: dict[str, Any]) -> None:

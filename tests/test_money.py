@@ -78,3 +78,10 @@ def test_money_with_anything_else_is_a_type_error() -> None:
         with pytest.raises(TypeError):
             attempt()
     assert price != 1
+
+
+@pytest.mark.parametrize("amount", ["1e999999999", "1E+18", "0.0000000000001", "-1000000000000000000"])
+def test_amounts_stay_within_their_bounds(amount: str) -> None:
+    with pytest.raises(fk.InvalidInput, match=r"must be below 10\*\*18 in size, with at most 12 places"):
+        fk.Money(amount, "EUR")
+    assert fk.Money("999999999999999999.999999999999", "EUR").amount.adjusted() == 17

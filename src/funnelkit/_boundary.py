@@ -30,6 +30,7 @@ from funnelkit._log import Log
 from funnelkit._pipeline import DEFAULT_PIPELINE, DEFINITION, Pipeline, rebuilt
 from funnelkit._public import type_hints
 from funnelkit._replay import KINDS, replay
+from funnelkit._stored import STRICT, StoredTime, depth_problem
 from funnelkit._subject import Subject
 from funnelkit._upcast import SCHEMA, upcast
 
@@ -164,21 +165,32 @@ def load(kind: type[T], data: object, *, pipelines: Iterable[Pipeline] = ()) -> 
         Traceback (most recent call last):
         ...
         funnelkit.InvalidInput: cannot load Money:
-          - amount: Input should be a valid decimal (got '19,90')
+          - amount: must be a decimal number written as a string of at most 40 characters (got '19,90')
     """
-    what = f"cannot load {kind.__name__}"
-    target: Any = kind
-    loader = _Loader(pipelines)
-    if target is Event or (isinstance(target, type) and issubclass(target, Subject)):
-        form = "event" if target is Event else "object"
-        data = upcast(data, form, what)
-    if isinstance(target, type) and issubclass(target, Subject):
-        result = loader.subject(target, data)
-    else:
-        result = loader.parse(target, data, ())
-    if loader.problems:
-        raise InvalidInput(what, loader.problems)
+    what = f"cannot load {getattr(kind, '__name__', kind)}"
+    too_deep = depth_problem(data)
+    if too_deep is not None:
+        raise InvalidInput(what, [Problem((), too_deep)])
+    try:
+        result, problems = _load(kind, data, pipelines, what)
+    except InvalidInput:
+        raise
+    except Exception as error:  # noqa: BLE001 - the boundary's promise: nothing but InvalidInput escapes
+        raise InvalidInput(
+            what, [Problem((), f"could not be read ({type(error).__name__}: {error})")]
+        ) from None
+    if problems:
+        raise InvalidInput(what, problems)
     return typing.cast("T", result)
+
+
+def _load(kind: Any, data: object, pipelines: Iterable[Pipeline], what: str) -> tuple[Any, list[Problem]]:  # noqa: ANN401
+    loader = _Loader(pipelines)
+    if kind is Event or (isinstance(kind, type) and issubclass(kind, Subject)):
+        data = upcast(data, "event" if kind is Event else "object", what)
+    if isinstance(kind, type) and issubclass(kind, Subject):
+        return loader.subject(kind, data), loader.problems
+    return loader.parse(kind, data, ()), loader.problems
 
 
 def json_schema(kind: type[object]) -> dict[str, Any]:
@@ -372,7 +384,9 @@ def _article(noun: str) -> str:
 def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]:
     return [
         Problem(
-            (*where, *item["loc"]), item["msg"], MISSING if item["type"] == "missing" else item.get("input")
+            (*where, *item["loc"]),
+            item["msg"].removeprefix("Value error, "),
+            MISSING if item["type"] == "missing" else item.get("input"),
         )
         for item in error.errors()
     ]
@@ -382,8 +396,8 @@ class _PipelineReference(pydantic.BaseModel):
     """A pipeline named by its name and version, as events and snapshots store it."""
 
     model_config = pydantic.ConfigDict(extra="forbid", title="PipelineReference")
-    name: str
-    version: int
+    name: pydantic.StrictStr
+    version: pydantic.StrictInt
 
 
 # "schema" would shadow a pydantic method, so the field has another name and "schema" as its alias
@@ -425,8 +439,8 @@ def _model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]: 
 
 def _annotation(hint: Any, *, for_schema: bool) -> Any:  # noqa: ANN401 - a type expression
     origin = typing.get_origin(hint)
-    if hint is datetime:
-        return pydantic.AwareDatetime
+    if hint in STRICT:
+        return STRICT[hint]
     if hint is Pipeline:
         # stored by name and version; an older schema stored the whole definition
         return _PipelineReference | _model(Pipeline, for_schema=for_schema)
@@ -472,12 +486,12 @@ def _event_model(kinds: tuple[str, ...], *, for_schema: bool, envelope: bool) ->
         __config__=pydantic.ConfigDict(extra="forbid"),
         **schema,
         subject=(_literal(kinds), ...),
-        subject_id=(str, ...),
-        sequence=(int, ...),
-        command=(str, ...),
-        source=(str | None, ...),
-        target=(str, ...),
-        at=(pydantic.AwareDatetime, ...),
+        subject_id=(pydantic.StrictStr, ...),
+        sequence=(pydantic.StrictInt, ...),
+        command=(pydantic.StrictStr, ...),
+        source=(pydantic.StrictStr | None, ...),
+        target=(pydantic.StrictStr, ...),
+        at=(StoredTime, ...),
         payload=(payload, ...),
     )
 
@@ -500,9 +514,9 @@ def _document_model(kind: str, *, for_schema: bool = False) -> type[pydantic.Bas
         __doc__=(cls.__doc__ or "").split("\n\n")[0],
         schema_=_SCHEMA_FIELD,
         kind=_constant(kind),
-        id=(str, ...),
-        status=(str, ...),
-        version=(int, ...),
+        id=(pydantic.StrictStr, ...),
+        status=(pydantic.StrictStr, ...),
+        version=(pydantic.StrictInt, ...),
         pipelines=_list_of(_model(Pipeline, for_schema=for_schema), default=[]),
         history=_list_of(_event_model((kind,), for_schema=for_schema, envelope=False)),
     )
@@ -516,7 +530,9 @@ def _snapshot_model(kind: str) -> type[pydantic.BaseModel]:
     fields: dict[str, Any] = {}
     for name, field in _state_fields(cls).items():
         annotation = (
-            str if field.metadata.get(JSON_AS) == "value" else _annotation(hints[name], for_schema=True)
+            pydantic.StrictStr
+            if field.metadata.get(JSON_AS) == "value"
+            else _annotation(hints[name], for_schema=True)
         )
         fields[name] = (annotation, ...)
     state = pydantic.create_model(f"{kind}State", __config__=pydantic.ConfigDict(extra="forbid"), **fields)
@@ -526,7 +542,7 @@ def _snapshot_model(kind: str) -> type[pydantic.BaseModel]:
         __doc__=f"A {kind.lower()}'s state at a version, without its history.",
         schema_=_SCHEMA_FIELD,
         kind=_constant(kind),
-        version=(pydantic.PositiveInt, ...),
+        version=(pydantic.StrictInt, pydantic.Field(gt=0)),
         pipelines=_list_of(_model(Pipeline), default=[]),
         state=(state, ...),
     )

@@ -14,6 +14,11 @@ from funnelkit._errors import CurrencyMismatch, InvalidInput, Problem
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
+DIGITS = 18
+"""Amounts are below 10**18 in size: a trillion of anything, with room to spare, and no overflow."""
+PLACES = 12
+"""The most decimal places an amount may have."""
+
 
 def _to_decimal(value: object) -> Decimal:
     # floats are refused: 0.1 has no exact binary value, and money must be exact
@@ -28,6 +33,16 @@ def _to_decimal(value: object) -> Decimal:
         amount = Decimal("NaN")
     if not amount.is_finite():
         raise InvalidInput("Money amount", [Problem(("amount",), "must be a finite decimal number", value)])
+    # read the digits, not the value: arithmetic on a huge exponent would overflow
+    if (amount and amount.adjusted() >= DIGITS) or amount.as_tuple().exponent < -PLACES:  # type: ignore[operator] # finite: an int
+        raise InvalidInput(
+            "Money amount",
+            [
+                Problem(
+                    ("amount",), f"must be below 10**{DIGITS} in size, with at most {PLACES} places", value
+                )
+            ],
+        )
     return amount
 
 
