@@ -12,8 +12,6 @@ reported together, with its location.
 from __future__ import annotations
 
 import enum
-import functools
-import operator
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -25,19 +23,26 @@ import attrs
 import pydantic
 
 from funnelkit._errors import MISSING, DefinitionError, InvalidInput, Location, Problem
-from funnelkit._events import JSON_AS, PAST_TENSE, Event
+from funnelkit._events import JSON_AS, Event
 from funnelkit._log import Log
+from funnelkit._models import (
+    SCALARS,
+    SOURCES,
+    PipelineReference,
+    document_model,
+    model,
+    payload_model,
+    snapshot_model,
+    state_fields,
+)
 from funnelkit._pipeline import DEFAULT_PIPELINE, DEFINITION, Pipeline, rebuilt
 from funnelkit._public import type_hints
 from funnelkit._replay import KINDS, replay
-from funnelkit._stored import STRICT, StoredTime, depth_problem
+from funnelkit._stored import depth_problem
 from funnelkit._subject import Subject
 from funnelkit._upcast import SCHEMA, upcast
 
 T = TypeVar("T")
-
-_STATE_EXCLUDES = ("history",)
-"""Fields a snapshot's state leaves out: the history is what a snapshot does without."""
 
 
 def dump(value: object) -> Any:  # noqa: ANN401 - JSON-compatible data
@@ -93,7 +98,7 @@ def snapshot(subject: Subject) -> dict[str, Any]:
         "kind": subject._kind,  # noqa: SLF001 - the kind's stored name
         "version": subject.version,
         **_pipelines(subject),
-        "state": {name: _field(subject, field) for name, field in _state_fields(type(subject)).items()},
+        "state": {name: _field(subject, field) for name, field in state_fields(type(subject)).items()},
     }
 
 
@@ -203,8 +208,8 @@ def json_schema(kind: type[object]) -> dict[str, Any]:
     """
     target: Any = kind
     if isinstance(target, type) and issubclass(target, Subject):
-        return _document_model(target._kind, for_schema=True).model_json_schema()  # noqa: SLF001
-    return _model(target, for_schema=True).model_json_schema()
+        return document_model(target._kind, for_schema=True).model_json_schema()  # noqa: SLF001
+    return model(target, for_schema=True).model_json_schema()
 
 
 def snapshot_schema(kind: type[Subject]) -> dict[str, Any]:
@@ -215,7 +220,7 @@ def snapshot_schema(kind: type[Subject]) -> dict[str, Any]:
         >>> sorted(fk.snapshot_schema(fk.Lead)["properties"])
         ['kind', 'pipelines', 'schema', 'state', 'version']
     """
-    return _snapshot_model(kind._kind).model_json_schema()  # noqa: SLF001
+    return snapshot_model(kind._kind).model_json_schema()  # noqa: SLF001
 
 
 class _Loader:
@@ -232,7 +237,7 @@ class _Loader:
 
     def parse(self, kind: Any, data: object, where: Location) -> Any:  # noqa: ANN401
         try:
-            parsed = _model(kind).model_validate(data)
+            parsed = model(kind).model_validate(data)
         except pydantic.ValidationError as error:
             self.problems.extend(_problems(error, where))
             return None
@@ -241,9 +246,9 @@ class _Loader:
     def subject(self, kind: type[Subject], data: object) -> Subject | None:
         """Load a whole object or a snapshot of one, through replay."""
         snapshot_form = isinstance(data, Mapping) and "state" in data
-        model = (_snapshot_model if snapshot_form else _document_model)(kind._kind)  # noqa: SLF001
+        form = (snapshot_model if snapshot_form else document_model)(kind._kind)  # noqa: SLF001
         try:
-            parsed: Any = model.model_validate(data)
+            parsed: Any = form.model_validate(data)
         except pydantic.ValidationError as error:
             self.problems.extend(_problems(error, ()))
             return None
@@ -283,10 +288,10 @@ class _Loader:
     def restored(self, kind: type[Subject], parsed: Any) -> Subject | None:  # noqa: ANN401 - a parsed snapshot
         """The object a snapshot's state describes, with no history before its version."""
         state = parsed.state
-        hints = _hints(typing.cast("Any", kind))
+        hints = type_hints(typing.cast("Any", kind))
         values = {
             name: self.build(hints[name], getattr(state, name), ("state", name))
-            for name in _state_fields(kind)
+            for name in state_fields(kind)
         }
         if self.problems:
             return None
@@ -299,19 +304,19 @@ class _Loader:
 
     def build(self, kind: Any, parsed: Any, where: Location) -> Any:  # noqa: ANN401
         """Turn a validated pydantic value into the domain value of type ``kind``."""
-        if type(parsed) in _SCALARS or not isinstance(parsed, (list, pydantic.BaseModel)):
+        if type(parsed) in SCALARS or not isinstance(parsed, (list, pydantic.BaseModel)):
             return parsed
         if isinstance(parsed, list):
             args = typing.get_args(kind)
             item_kind = args[0] if args else kind
             return tuple(self.build(item_kind, item, (*where, index)) for index, item in enumerate(parsed))
-        if isinstance(parsed, _PipelineReference):
+        if isinstance(parsed, PipelineReference):
             return self.pipeline(parsed, where)
         if kind is Event or typing.get_origin(kind) in (Union, types.UnionType) or isinstance(kind, str):
-            kind = _SOURCES.get(type(parsed), Event)
+            kind = SOURCES.get(type(parsed), Event)
         if kind is Event:
             return self.event(parsed, where)
-        hints = _hints(kind)
+        hints = type_hints(kind)
         count = len(self.problems)
         values = {
             name: self.build(hints[name], value, (*where, name)) for name, value in parsed.__dict__.items()
@@ -320,7 +325,7 @@ class _Loader:
             return None
         return self.construct(kind, values, where)
 
-    def pipeline(self, reference: _PipelineReference, where: Location) -> Pipeline | None:
+    def pipeline(self, reference: PipelineReference, where: Location) -> Pipeline | None:
         found = self.pipelines.get((reference.name, reference.version))
         if found is None:
             known = ", ".join(f"{name} v{version}" for name, version in sorted(self.pipelines))
@@ -355,7 +360,7 @@ class _Loader:
             self.problems.append(Problem((*where, "command"), f"must be one of {sorted(shapes)}", command))
             return None
         try:
-            payload = _payload_model(subject, command).model_validate(fields["payload"]).__dict__
+            payload = payload_model(subject, command).model_validate(fields["payload"]).__dict__
         except pydantic.ValidationError as error:
             self.problems.extend(_problems(error, (*where, "payload")))
             return None
@@ -390,159 +395,3 @@ def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]
         )
         for item in error.errors()
     ]
-
-
-class _PipelineReference(pydantic.BaseModel):
-    """A pipeline named by its name and version, as events and snapshots store it."""
-
-    model_config = pydantic.ConfigDict(extra="forbid", title="PipelineReference")
-    name: pydantic.StrictStr
-    version: pydantic.StrictInt
-
-
-# "schema" would shadow a pydantic method, so the field has another name and "schema" as its alias
-_SCHEMA_FIELD: Any = (typing.Literal[SCHEMA], pydantic.Field(alias="schema"))
-
-_SCALARS = frozenset({str, int, bool, type(None), Decimal, datetime})
-"""Parsed values that are already domain values: building them is returning them."""
-
-_hints = type_hints
-_SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}
-"""The attrs class each derived model came from; event models are not listed."""
-
-
-def _state_fields(kind: Any) -> dict[str, attrs.Attribute[Any]]:  # noqa: ANN401 - a funnel object's class
-    return {field.name: field for field in attrs.fields(kind) if field.name not in _STATE_EXCLUDES}
-
-
-@functools.cache
-def _model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  # noqa: ANN401 - a class
-    if kind is Event:
-        return _event_model(tuple(KINDS), for_schema=for_schema, envelope=True)
-    hints = _hints(kind)
-    fields: dict[str, Any] = {}
-    for field in attrs.fields(kind):
-        if not field.init:
-            continue
-        annotation = _annotation(hints[field.name], for_schema=for_schema)
-        # every field is required: dump writes them all, and a missing one is a problem
-        fields[field.name] = (annotation, ...)
-    model: type[pydantic.BaseModel] = pydantic.create_model(
-        kind.__name__,
-        __config__=pydantic.ConfigDict(extra="forbid"),
-        __doc__=(kind.__doc__ or "").split("\n\n")[0],
-        **fields,
-    )
-    _SOURCES[model] = kind
-    return model
-
-
-def _annotation(hint: Any, *, for_schema: bool) -> Any:  # noqa: ANN401 - a type expression
-    origin = typing.get_origin(hint)
-    if hint in STRICT:
-        return STRICT[hint]
-    if hint is Pipeline:
-        # stored by name and version; an older schema stored the whole definition
-        return _PipelineReference | _model(Pipeline, for_schema=for_schema)
-    if attrs.has(hint) or hint is Event:
-        return _model(hint, for_schema=for_schema)
-    if origin in (Union, types.UnionType):
-        return _union(_annotation(arg, for_schema=for_schema) for arg in typing.get_args(hint))
-    if origin in (tuple, Log):
-        return types.GenericAlias(list, _annotation(typing.get_args(hint)[0], for_schema=for_schema))
-    return hint
-
-
-def _literal(values: tuple[str, ...]) -> Any:  # noqa: ANN401 - a type expression
-    return typing.Literal.__getitem__(values)
-
-
-def _union(members: Iterable[Any]) -> Any:  # noqa: ANN401 - a type expression
-    return functools.reduce(operator.or_, members)
-
-
-@functools.cache
-def _payload_model(kind: str, command: str) -> type[pydantic.BaseModel]:
-    shape = KINDS[kind].event_payloads[command]
-    fields: dict[str, Any] = {key: (_annotation(hint, for_schema=False), ...) for key, hint in shape.items()}
-    return pydantic.create_model(
-        f"{kind}{PAST_TENSE[kind, command]}Payload",
-        __config__=pydantic.ConfigDict(extra="forbid"),
-        **fields,
-    )
-
-
-@functools.cache
-def _event_model(kinds: tuple[str, ...], *, for_schema: bool, envelope: bool) -> type[pydantic.BaseModel]:
-    """The model of a stored event; ``envelope`` for one stored alone, which says its schema."""
-    payload: Any = dict[str, Any]
-    if for_schema:
-        payload = _union(
-            _payload_model(kind, command) for kind in kinds for command in KINDS[kind].event_payloads
-        )
-    schema: Any = {"schema_": _SCHEMA_FIELD} if envelope else {}
-    return pydantic.create_model(
-        ("Event" if len(kinds) > 1 else f"{kinds[0]}Event") + ("" if envelope else "Entry"),
-        __config__=pydantic.ConfigDict(extra="forbid"),
-        **schema,
-        subject=(_literal(kinds), ...),
-        subject_id=(pydantic.StrictStr, ...),
-        sequence=(pydantic.StrictInt, ...),
-        command=(pydantic.StrictStr, ...),
-        source=(pydantic.StrictStr | None, ...),
-        target=(pydantic.StrictStr, ...),
-        at=(StoredTime, ...),
-        payload=(payload, ...),
-    )
-
-
-def _constant(value: str) -> Any:  # noqa: ANN401 - a pydantic field definition
-    return (_literal((value,)), ...)
-
-
-def _list_of(model: type[pydantic.BaseModel], default: object = ...) -> Any:  # noqa: ANN401 - a field definition
-    return (types.GenericAlias(list, model), default)
-
-
-@functools.cache
-def _document_model(kind: str, *, for_schema: bool = False) -> type[pydantic.BaseModel]:
-    """The model of a whole stored object: its id, status and version, pipelines and history."""
-    cls = KINDS[kind]
-    return pydantic.create_model(
-        kind,
-        __config__=pydantic.ConfigDict(extra="forbid"),
-        __doc__=(cls.__doc__ or "").split("\n\n")[0],
-        schema_=_SCHEMA_FIELD,
-        kind=_constant(kind),
-        id=(pydantic.StrictStr, ...),
-        status=(pydantic.StrictStr, ...),
-        version=(pydantic.StrictInt, ...),
-        pipelines=_list_of(_model(Pipeline, for_schema=for_schema), default=[]),
-        history=_list_of(_event_model((kind,), for_schema=for_schema, envelope=False)),
-    )
-
-
-@functools.cache
-def _snapshot_model(kind: str) -> type[pydantic.BaseModel]:
-    """The model of a snapshot: an object's state at a version, without its history."""
-    cls: Any = KINDS[kind]
-    hints = _hints(cls)
-    fields: dict[str, Any] = {}
-    for name, field in _state_fields(cls).items():
-        annotation = (
-            pydantic.StrictStr
-            if field.metadata.get(JSON_AS) == "value"
-            else _annotation(hints[name], for_schema=True)
-        )
-        fields[name] = (annotation, ...)
-    state = pydantic.create_model(f"{kind}State", __config__=pydantic.ConfigDict(extra="forbid"), **fields)
-    return pydantic.create_model(
-        f"{kind}Snapshot",
-        __config__=pydantic.ConfigDict(extra="forbid"),
-        __doc__=f"A {kind.lower()}'s state at a version, without its history.",
-        schema_=_SCHEMA_FIELD,
-        kind=_constant(kind),
-        version=(pydantic.StrictInt, pydantic.Field(gt=0)),
-        pipelines=_list_of(_model(Pipeline), default=[]),
-        state=(state, ...),
-    )

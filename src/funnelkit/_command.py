@@ -19,6 +19,7 @@ import attrs
 
 from funnelkit._arguments import Expected, expectations
 from funnelkit._conversion import Conversion
+from funnelkit._errors import Location, Problem
 
 if TYPE_CHECKING:
     from funnelkit._subject import Subject
@@ -217,3 +218,28 @@ def creation(past: str, effect: Callable[[Mapping[str, Any]], Changes], **payloa
         required=frozenset(payload),
         hands_over=False,
     )
+
+
+def conforms(value: object, kind: Any) -> bool:  # noqa: ANN401 - a class, a union, or tuple[X, ...]
+    """Whether ``value`` is of ``kind``, where ``kind`` may also be ``tuple[X, ...]``."""
+    if typing.get_origin(kind) is tuple:
+        (item, _) = typing.get_args(kind)
+        return isinstance(value, tuple) and all(isinstance(element, item) for element in value)
+    return isinstance(value, kind)
+
+
+def payload_problems(
+    shape: Mapping[str, Any], payload: Mapping[str, object], where: Location
+) -> list[Problem]:
+    """Check a payload against the declared shape of its command's payload."""
+    if set(payload) != set(shape):
+        return [Problem((*where, "payload"), f"must have exactly the keys {sorted(shape)}", dict(payload))]
+    return [
+        Problem((*where, "payload", key), f"must be {_type_name(kind)}", payload[key])
+        for key, kind in shape.items()
+        if not conforms(payload[key], kind)
+    ]
+
+
+def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class or a union of classes
+    return str(kind) if typing.get_origin(kind) else getattr(kind, "__name__", None) or str(kind)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 from statemachine import StateMachine
 
-from funnelkit._command import Declaration, declarations
+from funnelkit._command import Declaration, declarations, payload_problems
 from funnelkit._conversion import Conversion
 from funnelkit._errors import (
     InvalidInput,
@@ -201,14 +201,15 @@ class Subject:
         if (status, name) not in table.routes:
             raise self._not_allowed(name, {})
         at = utc(arguments.pop("at", None))
-        if not (
+        well_formed = (
             arguments.keys() <= declaration.arguments
             and declaration.required <= arguments.keys()
-            and type(at) is datetime
-            and at.utcoffset() is not None
-            and at >= self.last_at
             and declaration.accepts(arguments)
-        ):
+            if arguments
+            else not declaration.required
+        )
+        # utc() gives every aware time as a plain datetime in timezone.utc
+        if not (well_formed and type(at) is datetime and at.tzinfo is timezone.utc and at >= self.last_at):
             raise self._invalid(name, self._argument_problems(declaration, at, arguments))
         try:
             decided = declaration.decide(self, at=at, **arguments)
@@ -324,92 +325,6 @@ class Subject:
             _set(new, name, getattr(self, name))
         return new
 
-    def _follow(self, events: Iterable[Any], index: int) -> None:
-        """Apply stored events to this draft in place, checking each could have happened.
-
-        This is replay's inner loop: it keeps the status, version and time in locals and appends
-        the history once at the end, so each event costs a few comparisons and its effect.
-        """
-        commands, kind, ident, table = self.commands, self._kind, self.id, self._table
-        unguarded, statuses, utc = table.unguarded, self._status_map, timezone.utc
-        status, version, last = self._status_key, self.version, self.last_at
-        followed: list[Event] = []
-        append, put = followed.append, _set
-        for event in events:
-            declaration = commands.get(event.command) if type(event) is Event else None
-            if (
-                declaration is None
-                or event.source != status
-                or event.sequence != version
-                or event.subject_id != ident
-                or event.subject != kind
-                # the Event class turns every aware time into UTC, so UTC here means aware
-                or getattr(event.at, "tzinfo", None) is not utc
-                or event.at < last
-                or not declaration.fits(event.payload)
-                or (
-                    unguarded.get((status, event.command))
-                    or table.target(status, event.command, self, event.payload)
-                )
-                != event.target
-            ):
-                _set(self, "history", self.history.extend(followed))
-                _set(self, "last_at", last)
-                raise InvalidInput(
-                    f"history of {kind} {ident!r} is inconsistent",
-                    self._replay_problems(event, index + len(followed)),
-                )
-            if declaration.kept:
-                payload = event.payload
-                for name in declaration.kept:
-                    put(self, name, payload[name])
-            elif declaration.changes:
-                for name, value in declaration.effect(self, event.payload).items():
-                    put(self, name, value)
-            if event.target != status:
-                status = event.target
-                put(self, "status", statuses[status])
-            version += 1
-            last = event.at
-            append(event)
-        _set(self, "history", self.history.extend(followed))
-        _set(self, "last_at", last)
-
-    def _replay_problems(self, event: object, index: int) -> list[Problem]:
-        """Say everything wrong with an event that cannot follow this object's history."""
-        where: Location = ("history", index)
-        if not isinstance(event, Event):
-            return [Problem(where, "must be an Event", event)]
-        status = self.status.value
-        expected = {"subject": self._kind, "subject_id": self.id, "sequence": self.version, "source": status}
-        problems = [
-            Problem(
-                (*where, name), f"should be {value!r} to follow the events before it", getattr(event, name)
-            )
-            for name, value in expected.items()
-            if getattr(event, name) != value
-        ]
-        declaration = self.commands.get(event.command)
-        if declaration is None:
-            problems.append(
-                Problem((*where, "command"), f"must be one of {sorted(self.event_payloads)}", event.command)
-            )
-        else:
-            problems.extend(payload_problems(declaration.payload, event.payload, where))
-        if not problems:
-            problems.extend(self._time_problems(event.at, (*where, "at")))
-        if not problems:
-            target = self._table.target(status, event.command, self, event.payload)
-            problems.append(
-                Problem(
-                    (*where, "target"),
-                    f"{event.command!r} from {status!r} leads to {target!r}; "
-                    f"allowed: {self.allowed_events()}",
-                    event.target,
-                )
-            )
-        return problems
-
     def _context(self, command: str) -> str:
         return f"{self._kind} {self.id!r} in status {self.status.value!r} cannot {command!r}"
 
@@ -445,28 +360,3 @@ def _fields(cls: Any) -> tuple[str, ...]:  # noqa: ANN401 - an attrs class
     )
     _FIELDS[cls] = found
     return found
-
-
-def conforms(value: object, kind: Any) -> bool:  # noqa: ANN401 - a class, a union, or tuple[X, ...]
-    """Whether ``value`` is of ``kind``, where ``kind`` may also be ``tuple[X, ...]``."""
-    if typing.get_origin(kind) is tuple:
-        (item, _) = typing.get_args(kind)
-        return isinstance(value, tuple) and all(isinstance(element, item) for element in value)
-    return isinstance(value, kind)
-
-
-def payload_problems(
-    shape: Mapping[str, Any], payload: Mapping[str, object], where: Location
-) -> list[Problem]:
-    """Check a payload against the declared shape of its command's payload."""
-    if set(payload) != set(shape):
-        return [Problem((*where, "payload"), f"must have exactly the keys {sorted(shape)}", dict(payload))]
-    return [
-        Problem((*where, "payload", key), f"must be {_type_name(kind)}", payload[key])
-        for key, kind in shape.items()
-        if not conforms(payload[key], kind)
-    ]
-
-
-def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class or a union of classes
-    return str(kind) if typing.get_origin(kind) else getattr(kind, "__name__", None) or str(kind)
