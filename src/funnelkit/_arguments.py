@@ -63,11 +63,13 @@ def expected(hint: Any) -> Expected:  # noqa: ANN401 - a type expression
     return ANYTHING
 
 
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an", as a message names a kind of thing."""
+    return f"{'an' if noun[:1].lower() in ('a', 'e', 'i', 'o', 'u') else 'a'} {noun}"
+
+
 def _instance(kind: type, *, refuse_text: bool) -> Expected:
-    name = kind.__name__
-    article = "an" if name[0].lower() in "aeiou" else "a"
+    words = with_article(kind.__name__)
     if refuse_text:
-        return Expected(
-            lambda value: isinstance(value, kind) and not isinstance(value, (str, bytes)), f"{article} {name}"
-        )
-    return Expected(lambda value: isinstance(value, kind), f"{article} {name}")
+        return Expected(lambda value: isinstance(value, kind) and not isinstance(value, (str, bytes)), words)
+    return Expected(lambda value: isinstance(value, kind), words)

@@ -22,6 +22,7 @@ from typing import Any, TypeVar, Union
 import attrs
 import pydantic
 
+from funnelkit._arguments import with_article
 from funnelkit._errors import MISSING, DefinitionError, InvalidInput, Location, Problem
 from funnelkit._events import JSON_AS, Event
 from funnelkit._log import Log
@@ -297,9 +298,8 @@ class _Loader:
             return None
         restored = kind._restored(values, Log((), start=parsed.version))  # noqa: SLF001
         if restored is None:
-            self.problems.append(
-                Problem(("state", "status"), f"is not a status {_article(kind._kind)} can have", state.status)  # noqa: SLF001
-            )
+            wanted = f"is not a status {with_article(kind.__name__)} can have"
+            self.problems.append(Problem(("state", "status"), wanted, state.status))
         return restored
 
     def build(self, kind: Any, parsed: Any, where: Location) -> Any:  # noqa: ANN401
@@ -380,10 +380,6 @@ class _Loader:
             fields["at"],
             values,
         )
-
-
-def _article(noun: str) -> str:
-    return f"{'an' if noun[0] in 'AEIOU' else 'a'} {noun}"
 
 
 def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]:
