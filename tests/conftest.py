@@ -7,16 +7,25 @@ from hypothesis import HealthCheck, settings
 
 import funnelkit as fk
 
-# Lifecycle walks replay and reload objects at every step: deadlines would only measure the machine.
+# Three profiles, chosen by FUNNELKIT_HYPOTHESIS_PROFILE: `dev` for `make test` on a laptop, `ci`
+# (the default where the CI variable is set) with the same budget but no local example database and
+# a reproduction blob for each failure, and `thorough` for long runs. The budget keeps `make test`
+# under two minutes on two cores; drawing objects walks their lifecycles, so a deadline would
+# measure the strategies rather than funnelkit.
 settings.register_profile(
-    "default",
+    "dev",
     deadline=None,
-    max_examples=60,
+    max_examples=40,
     stateful_step_count=25,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=500)
-settings.load_profile(os.environ.get("FUNNELKIT_HYPOTHESIS_PROFILE", "default"))
+settings.register_profile("ci", parent=settings.get_profile("dev"), database=None, print_blob=True)
+settings.register_profile(
+    "thorough", parent=settings.get_profile("dev"), max_examples=1000, stateful_step_count=50
+)
+settings.load_profile(
+    os.environ.get("FUNNELKIT_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 Day = Callable[[int], datetime]

@@ -105,7 +105,12 @@ def test_more_met_evidence_never_unqualifies(evidence: q.Evidence) -> None:
 def test_framework_results_explain_themselves(evidence: q.Evidence, name: str) -> None:
     framework = q.frameworks()[name]
     result = framework.evaluate(evidence)
-    assert [r.criterion for r in result.criteria] == [c.id for c in framework.criteria]
+    judged = [r.criterion for r in result.criteria]
+    everything = [c.id for c in framework.criteria]
+    # every criterion is judged, but where a gate that is not met stops the rest
+    gated = [node for node in result.tree.walk() if "not judged until it is met" in node.reason]
+    assert judged == (everything[:1] if gated else everything)
+    assert (name == "anum" and result.criteria[0].verdict is not q.Verdict.met) is bool(gated)
     text = result.explain()
     for failing in result.failing:
         assert failing.criterion in text
@@ -152,7 +157,13 @@ def test_anum_gates_on_authority_and_knock_outs_disqualify() -> None:
     anum = q.frameworks()["anum"]
     result = anum.evaluate(facts(authority=False, need="x", urgency="high", budget=True))
     assert result.outcome is q.Outcome.not_yet
-    assert "gate authority first" in result.explain()
+    assert "gate authority is unmet: need, urgency, budget not judged until it is met" in result.explain()
+    assert [r.criterion for r in result.criteria] == ["authority"]
+    assert anum.evaluate(facts(need="x")).ask_next == ("authority",)
+    assert anum.evaluate(facts(authority="CFO")).ask_next == ("need", "urgency", "budget")
+    passed = anum.evaluate(facts(authority="CFO", need="x", urgency="high", budget=True))
+    assert passed.outcome is q.Outcome.qualified
+    assert len(passed.criteria) == 4
     strict = q.Framework("strict", "1", q.knock_out(q.fact("need", "?")) & q.fact("budget", "?"))
     assert strict.evaluate(facts(need=False)).outcome is q.Outcome.disqualified
     assert "knock_out(need)" in repr(strict.policy)
@@ -190,13 +201,20 @@ def test_bad_combinations_are_definition_errors(build: Any, message: str) -> Non
         build(fixed("c", q.Verdict.met))
 
 
-def test_frameworks_refuse_repeated_ids_and_unknown_stage_criteria() -> None:
+def test_frameworks_refuse_repeated_ids_and_unknown_milestone_criteria() -> None:
     budget = q.fact("budget", "?")
     with pytest.raises(fk.DefinitionError, match="used twice"):
         q.Framework("twice", "1", q.all_of(budget, q.not_(budget)))
-    with pytest.raises(fk.DefinitionError, match="requires unknown criterion 'pain'"):
-        q.Framework("staged", "1", budget, stages={"proof": ("pain",)})
-    assert q.frameworks()["bant"].stage_requirement("proof") is None
+    with pytest.raises(fk.DefinitionError, match="milestone 'prove' requires unknown criterion 'pain'"):
+        q.Framework("staged", "1", budget, milestones={"prove": ("pain",)})
+    with pytest.raises(fk.DefinitionError, match="stage_grade 4 must be 0, 1, 2 or 3"):
+        q.Framework("graded", "1", budget, stage_grade=4)
+    assert q.frameworks()["bant"].requirement("prove") is None
+    assert q.meddic().requirement("prove") == q.min_grade(
+        2, *q.fact_criteria("pain", "metrics", "economic_buyer", "champion")
+    )
+    assert q.meddic().criterion("pain") == q.fact_criteria("pain")[0]
+    assert q.meddic().criterion("budget") is None
 
 
 def test_frameworks_from_data() -> None:
@@ -217,11 +235,11 @@ def test_frameworks_from_data() -> None:
                 {"min_grade": 1, "of": ["champion"]},
             ]
         },
-        "stages": {"proof": ["champion"]},
+        "milestones": {"prove": ["champion"]},
     }
     mine = registry.define(definition)
     assert registry.framework("mine") is mine
-    assert mine.stage_requirement("proof") is not None
+    assert mine.requirement("prove") == q.min_grade(2, registry.criteria["champion"])
     assert len(mine.criteria) == 9
     assert mine.evaluate(facts(need=False)).outcome is q.Outcome.disqualified
 
@@ -331,7 +349,8 @@ def test_a_disqualifying_result_is_a_reason(lead: fk.Lead, day: Any) -> None:
 
 
 def test_stage_gates(day: Any, acme: fk.Account) -> None:
-    pipeline = fk.DEFAULT_PIPELINE.gated_by(q.meddpicc())
+    milestones = {"evaluation": "discover", "proof": "prove", "negotiation": "commit"}
+    pipeline = fk.DEFAULT_PIPELINE.gated_by(q.meddpicc(), milestones)
     deal = fk.Opportunity.create("O-1", account=acme, at=day(1), pipeline=pipeline)
     refused = "evaluation_gate 1 says not_yet; not met: pain unknown"
     with pytest.raises(fk.TransitionNotAllowed, match=refused):
@@ -342,7 +361,7 @@ def test_stage_gates(day: Any, acme: fk.Account) -> None:
         "evaluation_gate", "1", "qualified", (("pain", "met"), ("metrics", "met"))
     )
     assert "paper_process" in pipeline.by_value["negotiation"].requires
-    assert fk.load(fk.Opportunity, fk.dump(moved)) == moved
+    assert fk.load(fk.Opportunity, fk.dump(moved), pipelines=[pipeline]) == moved
     assert pipeline.requirement("won") is None
 
 
@@ -360,6 +379,10 @@ def test_pipelines_check_requirements_and_grades() -> None:
         fk.Pipeline("p", (fk.Stage("a", None, fk.ForecastCategory.pipeline, ("not a name",)),), stage_grade=7)
     assert caught.value.problems == (
         "stage 0 ('a') requires ('not a name',): name facts, such as 'economic_buyer'",
+        (
+            "stage 0 ('a') requires ('not a name',), but nothing advances into the first stage, "
+            "so its gate would never be judged: require them of a later stage"
+        ),
         "stage_grade 7 must be 0, 1, 2 or 3",
     )
 

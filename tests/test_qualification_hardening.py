@@ -199,10 +199,10 @@ def test_nested_frameworks_name_the_one_that_failed() -> None:
     asks_ok = q.criterion("asks_ok", lambda s: inner_ok.evaluate(s).tree)
     asks_broken = q.criterion("asks_broken", lambda s: inner_broken.evaluate(s).tree)
     with pytest.raises(fk.CriterionFailed) as inner:
-        q.Framework("outer", "1", q.all_of(asks_ok, asks_broken)).evaluate(None)
+        q.Framework("outer", "1", q.all_of(asks_ok, asks_broken)).evaluate(q.Evidence())
     assert (inner.value.framework, inner.value.criterion) == ("inner 1", "boom")
     with pytest.raises(fk.CriterionFailed) as outer:
-        q.Framework("outer", "1", q.all_of(asks_ok, Broken("late", OSError("disk")))).evaluate(None)
+        q.Framework("outer", "1", q.all_of(asks_ok, Broken("late", OSError("disk")))).evaluate(q.Evidence())
     assert (outer.value.framework, outer.value.criterion) == ("outer 1", "late")
 
 
@@ -354,10 +354,10 @@ def test_meddic_defaults() -> None:
     assert tuple(c.id for c in meddic.criteria) == letters
     assert all(isinstance(c, q.FactCriterion) and c.question == q.QUESTIONS[c.id] for c in meddic.criteria)
     assert repr(meddic.policy) == f"min_grade(2; {', '.join(letters)})"
-    assert dict(meddic.stages) == {
-        "evaluation": ("pain", "metrics"),
-        "proof": ("pain", "metrics", "economic_buyer", "champion"),
-        "negotiation": (
+    assert dict(meddic.milestones) == {
+        "discover": ("pain", "metrics"),
+        "prove": ("pain", "metrics", "economic_buyer", "champion"),
+        "commit": (
             "pain",
             "metrics",
             "economic_buyer",
@@ -366,7 +366,7 @@ def test_meddic_defaults() -> None:
             "decision_process",
         ),
     }
-    assert repr(meddic.stage_requirement("proof")) == "min_grade(2; pain, metrics, economic_buyer, champion)"
+    assert repr(meddic.requirement("prove")) == "min_grade(2; pain, metrics, economic_buyer, champion)"
     assert meddic == q.meddic(2) == q.frameworks()["meddic"]
     validated = facts(*((letter, "yes", 2) for letter in letters))
     assert meddic.evaluate(validated).outcome is q.Outcome.qualified

@@ -76,14 +76,14 @@ FROM_DATA = q.framework_from(
                 {"at_least": 1, "of": ["goals", "plans"]},
             ]
         },
-        "stages": {"proof": ["pain", "need"]},
+        "milestones": {"prove": ["pain", "need"]},
         "stage_grade": 3,
     },
     REGISTRY.criteria,
 )
-MEDDIC_PROOF = q.meddic().stage_requirement("proof")
+MEDDIC_PROOF = q.meddic().requirement("prove")
 assert MEDDIC_PROOF is not None
-STAGED = q.Framework("staged", "1", q.all_of(USER, NEED), "mine", {"proof": ("need",)}, 1)
+STAGED = q.Framework("staged", "1", q.all_of(USER, NEED), "mine", {"prove": ("need",)}, 1)
 
 CRITERIA: dict[str, q.Criterion] = {
     "fact": BUDGET,
@@ -143,7 +143,7 @@ VALUES: dict[str, object] = {
     "frameworks()": q.frameworks(),
     "Registry.criteria": REGISTRY.criteria,
     "Registry.frameworks": REGISTRY.frameworks,
-    "Framework.stages": q.meddpicc().stages,
+    "Framework.milestones": q.meddpicc().milestones,
 }
 
 
@@ -181,8 +181,8 @@ def test_copied_frameworks_evaluate_alike(name: str, how: str) -> None:
     back = copied(framework, how)
     assert back.evaluate(EVIDENCE) == framework.evaluate(EVIDENCE)
     assert back.criteria == framework.criteria
-    for stage in ("evaluation", "proof", "negotiation"):
-        assert back.stage_requirement(stage) == framework.stage_requirement(stage)
+    for milestone in ("discover", "prove", "commit"):
+        assert back.requirement(milestone) == framework.requirement(milestone)
 
 
 @given(testing.evidence(), st.sampled_from(sorted(q.frameworks())), st.sampled_from(list(COPIERS)))
@@ -312,20 +312,22 @@ def _mutations() -> dict[str, Callable[[Any], object]]:
 @pytest.mark.parametrize("mutate", _mutations().values(), ids=list(_mutations()))
 @pytest.mark.parametrize(
     "mapping",
-    [q.FACTS, q.QUESTIONS, q.frameworks(), q.meddic().stages, REGISTRY.criteria],
-    ids=["FACTS", "QUESTIONS", "frameworks()", "stages", "Registry.criteria"],
+    [q.FACTS, q.QUESTIONS, q.frameworks(), q.meddic().milestones, REGISTRY.criteria],
+    ids=["FACTS", "QUESTIONS", "frameworks()", "milestones", "Registry.criteria"],
 )
-def test_tables_and_stages_stay_read_only(mapping: Any, mutate: Callable[[Any], object]) -> None:
+def test_tables_and_milestones_stay_read_only(mapping: Any, mutate: Callable[[Any], object]) -> None:
     before = dict(mapping)
     with pytest.raises(TypeError, match="read-only"):
         mutate(mapping)
     assert mapping == before
 
 
-def test_frameworks_hash_by_value_and_read_their_stages() -> None:
+def test_frameworks_hash_by_value_and_read_their_milestones() -> None:
     assert hash(q.meddic()) == hash(q.meddic())
     assert q.meddic() != q.meddic(3)
     assert len({q.bant(), q.bant(), q.bant("graded")}) == 2
-    stages = q.Framework("x", "1", NEED, stages={"b": ("need",), "a": ()}).stages
-    assert stages == {"a": (), "b": ("need",)}
-    assert hash(stages) == hash(q.Framework("x", "1", NEED, stages={"a": (), "b": ("need",)}).stages)
+    milestones = q.Framework("x", "1", NEED, milestones={"b": ("need",), "a": ()}).milestones
+    assert milestones == {"a": (), "b": ("need",)}
+    assert hash(milestones) == hash(
+        q.Framework("x", "1", NEED, milestones={"a": (), "b": ("need",)}).milestones
+    )

@@ -7,8 +7,8 @@ in as ``at=`` and stores what comes out.
 """
 
 from funnelkit._boundary import dump, json_schema, load, snapshot, snapshot_schema
-from funnelkit._client import Client
 from funnelkit._conversion import Conversion
+from funnelkit._deals import Client, Opportunity
 from funnelkit._diagram import mermaid
 from funnelkit._errors import (
     CriterionFailed,
@@ -33,7 +33,6 @@ from funnelkit._lifecycles import (
 )
 from funnelkit._log import Log
 from funnelkit._money import Money
-from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
 from funnelkit._prospect import Prospect
 from funnelkit._public import publish as _publish

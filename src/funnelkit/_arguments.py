@@ -33,13 +33,10 @@ ANYTHING = Expected(lambda _value: True, "anything")
 def expectations(decide: Callable[..., object]) -> dict[str, Expected]:
     """Each keyword argument of ``decide`` (but ``at``) with what it must be.
 
-    Annotations are resolved in the method's module and the public ``funnelkit`` namespace, where
-    every kind of object is known by the time a command first runs.
+    Annotations are resolved in the method's module, where every name they use is known by the
+    time a command first runs.
     """
-    import funnelkit
-
-    namespace = {**vars(funnelkit), **vars(sys.modules[decide.__module__])}
-    hints = typing.get_type_hints(decide, globalns=namespace)
+    hints = typing.get_type_hints(decide, globalns=vars(sys.modules[decide.__module__]))
     return {name: expected(hint) for name, hint in hints.items() if name not in ("return", "at")}
 
 

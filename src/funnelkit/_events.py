@@ -9,9 +9,6 @@ import attrs
 
 from funnelkit._frozen import FrozenDict
 
-JSON_AS = "json_as"
-"""Field metadata key: ``"value"`` stores a field in JSON as its ``.value`` (a stage as its id)."""
-
 CREATE = "create"
 """The command of an object's first event, which brings it into its initial status."""
 

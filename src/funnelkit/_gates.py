@@ -14,15 +14,21 @@ GATED_EVENTS = ("advance", "skip")
 """Moving forward passes gates; moving back, reopening and recording do not."""
 
 
-def requirement(requires: tuple[str, ...], grade: int) -> Criterion:
-    """The criterion a stage's required facts make: each at ``grade`` or better."""
-    facts = [fact(name, _QUESTIONS.get(name, f"What is known about {name}?")) for name in requires]
-    return min_grade(grade, *facts)
+def gate_framework(
+    stage: str, requires: tuple[str, ...], grade: int, framework: Framework | None
+) -> Framework:
+    """The one-criterion framework a stage's gate is judged by, so its result reads like any other.
+
+    Each name ``requires`` is the criterion of that id in ``framework``, if it has one, and
+    otherwise the fact of that name; each must reach ``grade``.
+    """
+    criteria = [_criterion(name, framework) for name in requires]
+    return Framework(f"{stage}_gate", "1", min_grade(grade, *criteria))
 
 
-def gate_framework(stage: str, criterion: Criterion) -> Framework:
-    """The one-criterion framework a gate is judged by, so its result reads like any other."""
-    return Framework(f"{stage}_gate", "1", criterion)
+def _criterion(name: str, framework: Framework | None) -> Criterion:
+    found = framework.criterion(name) if framework is not None else None
+    return found if found is not None else fact(name, _QUESTIONS.get(name, f"What is known about {name}?"))
 
 
 def result_guard(key: str, description: str, missing: str) -> Guard:

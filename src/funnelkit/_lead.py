@@ -9,13 +9,14 @@ from typing import Any, ClassVar
 import attrs
 
 from funnelkit._command import Decision, command, creation, handover, keep
+from funnelkit._deals import Opportunity
 from funnelkit._events import NEVER, Event
 from funnelkit._gates import result_guard
 from funnelkit._lifecycles import LeadLifecycle, LeadStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
-from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
+from funnelkit._recording import collect_facts, disqualified_reason
 from funnelkit._subject import Subject
 from funnelkit._table import Guard, TransitionTable
 from funnelkit._values import Account, Channel, Contact, Touch
@@ -29,7 +30,6 @@ from funnelkit.qualification import (
     Summary,
     bant,
 )
-from funnelkit.qualification._recording import collect_facts, disqualified_reason
 
 
 def _may_fast_track(lead: Lead, _payload: object) -> bool:
@@ -121,7 +121,21 @@ class Lead(Subject):
         at: datetime,
         prospect_id: str | None = None,
     ) -> Lead:
-        """Capture a new lead, in status ``new``, from the response ``source``."""
+        """Capture a new lead, in status ``new``, from the response ``source``.
+
+        A prospect's ``respond`` creates its lead; call this for a lead captured directly.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead.status.value, lead.source.kind.value, lead.history[-1].name
+            ('new', 'form_submission', 'LeadCreated')
+        """
         payload = {"account": account, "contact": contact, "source": source, "prospect_id": prospect_id}
         return cls._start(id, at, payload)
 
@@ -132,37 +146,131 @@ class Lead(Subject):
 
     @command("WorkStarted")
     def work(self, *, at: datetime) -> Decision:
-        """Start working the new lead."""
+        """Start working the new lead.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead.work(at=day(2)).status.value
+            'working'
+        """
         return {}
 
     @command("Engaged", effect=lambda lead, p: {"touches": lead.touches.append(p["touch"])}, touch=Touch)
     def engage(self, *, at: datetime, touch: Touch) -> Decision:
-        """Record one more interaction, such as a webinar attended or an email opened."""
+        """Record one more interaction, such as a webinar attended or an email opened.
+
+        The lead keeps its status; the touch is added to ``touches``.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> webinar = fk.Touch(fk.Channel.webinar, "spring-launch", fk.TouchKind.webinar, day(5))
+            >>> lead = lead.engage(at=day(5), touch=webinar)
+            >>> lead.status.value, [touch.kind.value for touch in lead.touches]
+            ('new', ['webinar'])
+        """
         return {"touch": touch}
 
     @command("Nurtured", effect=keep("reason"), reason=str)
     def nurture(self, *, at: datetime, reason: str) -> Decision:
-        """Put a lead that is not ready into nurturing, saying why."""
+        """Put a lead that is not ready into nurturing, saying why.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead = lead.nurture(at=day(2), reason="no budget until autumn")
+            >>> lead.status.value, lead.reason
+            ('nurturing', 'no budget until autumn')
+        """
         return {"reason": reason}
 
     @command("Reengaged")
     def reengage(self, *, at: datetime) -> Decision:
-        """Take a nurtured lead back into work."""
+        """Take a nurtured lead back into work.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead = lead.nurture(at=day(2), reason="no budget until autumn")
+            >>> lead.reengage(at=day(20)).status.value
+            'working'
+        """
         return {}
 
     @command("MarketingQualified")
     def mark_marketing_qualified(self, *, at: datetime) -> Decision:
-        """Mark the lead engaged enough for sales (an MQL)."""
+        """Mark the lead engaged enough for sales (an MQL).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead.work(at=day(2)).mark_marketing_qualified(at=day(6)).status.value
+            'marketing_qualified'
+        """
         return {}
 
     @command("Accepted")
     def accept(self, *, at: datetime) -> Decision:
-        """Record that sales agreed to work the MQL (an SAL)."""
+        """Record that sales agreed to work the MQL (an SAL).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead = lead.mark_marketing_qualified(at=day(6))
+            >>> lead.accept(at=day(7)).status.value
+            'sales_accepted'
+        """
         return {}
 
     @command("FastTracked")
     def fast_track(self, *, at: datetime) -> Decision:
-        """Hand a hand-raiser or sales-generated lead to sales without MQL."""
+        """Hand a hand-raiser or sales-generated lead to sales without MQL.
+
+        The guard ``may_fast_track`` refuses any other lead: its source touch must be a demo or
+        contact request, or come through the ``sales`` channel.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> demo = fk.Touch(fk.Channel.webinar, "spring-launch", fk.TouchKind.demo_request, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=demo, at=day(1))
+            >>> lead.fast_track(at=day(2)).status.value
+            'sales_accepted'
+        """
         return {}
 
     @command(
@@ -173,7 +281,23 @@ class Lead(Subject):
     def record(
         self, *, at: datetime, facts: Mapping[str, FactValue] | Iterable[Fact], source: str = "recorded"
     ) -> Decision:
-        """Record discovery facts: a mapping of name to value (all from ``source``), or Facts."""
+        """Record discovery facts: a mapping of name to value (all from ``source``), or Facts.
+
+        The lead keeps its status; the facts are added to ``evidence``, where qualification
+        frameworks judge them.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead = lead.record(at=day(3), facts={"budget": True, "need": "slow invoicing"}, source="call")
+            >>> lead.status.value, lead.evidence.latest("need").value, lead.evidence.latest("need").source
+            ('new', 'slow invoicing', 'call')
+        """
         return {"facts": collect_facts(self, facts, source, at)}
 
     @command("Qualified", qualification=Summary)
@@ -182,6 +306,21 @@ class Lead(Subject):
 
         The framework's verdicts are kept in the event. A lead it does not find qualified is
         refused with the failing criteria in the error.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> demo = fk.Touch(fk.Channel.webinar, "spring-launch", fk.TouchKind.demo_request, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=demo, at=day(1))
+            >>> lead = lead.fast_track(at=day(2))
+            >>> facts = {"budget": True, "authority": True, "need": "slow invoicing"}
+            >>> lead = lead.record(at=day(3), facts=facts)
+            >>> lead = lead.qualify(at=day(4))
+            >>> lead.status.value, lead.history[-1].payload["qualification"].outcome
+            ('sales_qualified', 'qualified')
         """
         result = framework.evaluate(self)
         return {"qualification": result.summary()}
@@ -192,12 +331,44 @@ class Lead(Subject):
         reason=str,
     )
     def recycle(self, *, at: datetime, reason: str) -> Decision:
-        """Send the lead back to nurturing (sales rejected it, or it was disqualified), saying why."""
+        """Send the lead back to nurturing (sales rejected it, or it was disqualified), saying why.
+
+        The lead counts how often it was recycled, in ``recycle_count``.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead = lead.mark_marketing_qualified(at=day(6))
+            >>> lead = lead.recycle(at=day(8), reason="sales: no project this year")
+            >>> lead.status.value, lead.recycle_count
+            ('nurturing', 1)
+        """
         return {"reason": reason}
 
     @command("Disqualified", effect=keep("reason"), reason=str)
     def disqualify(self, *, at: datetime, reason: str | QualificationResult) -> Decision:
-        """Record that the lead will not buy (no need, wrong market, competitor, junk), saying why."""
+        """Record that the lead will not buy (no need, wrong market, competitor, junk), saying why.
+
+        ``reason`` may also be a qualification result that disqualifies the lead; its reasons are
+        then the reason.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
+            >>> lead = lead.disqualify(at=day(3), reason="student, no buying power")
+            >>> lead.status.value, lead.reason, lead.allowed_events()
+            ('disqualified', 'student, no buying power', ('recycle',))
+        """
         return {"reason": disqualified_reason(self, "disqualify", reason)}
 
     @handover("Converted", effect=keep("opportunity_id"), opportunity_id=str)
@@ -212,7 +383,27 @@ class Lead(Subject):
         """Convert the sales-qualified lead into opportunity ``opportunity_id``.
 
         The opportunity takes over the account and contact and starts in the pipeline's first
-        stage; the lead becomes ``converted``, final and read-only.
+        stage; the lead becomes ``converted``, final and read-only. Store both sides.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> demo = fk.Touch(fk.Channel.webinar, "spring-launch", fk.TouchKind.demo_request, day(1))
+            >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=demo, at=day(1))
+            >>> lead = lead.fast_track(at=day(2))
+            >>> facts = {"budget": True, "authority": True, "need": "slow invoicing"}
+            >>> lead = lead.record(at=day(3), facts=facts)
+            >>> converted = lead.qualify(at=day(4)).convert(
+            ...     at=day(5), opportunity_id="O-1", amount=fk.Money("24000", "EUR")
+            ... )
+            >>> converted.source.status.value, converted.source.opportunity_id
+            ('converted', 'O-1')
+            >>> deal = converted.target
+            >>> deal.status.value, deal.lead_id, deal.amount
+            ('discovery', 'L-1', Money(amount=Decimal('24000'), currency='EUR'))
         """
         text = opportunity_id
         opportunity = Opportunity.create(

@@ -114,7 +114,9 @@ class Log(Sequence[T], Generic[T]):
 
     def __reversed__(self) -> Iterator[T]:
         """The items, newest first."""
-        return (self[index] for index in range(self._length - 1, -1, -1))
+        items = self._items
+        newest = (items[index] for index in range(self._own() - 1, -1, -1))
+        return newest if self._prefix is None else itertools.chain(newest, reversed(self._prefix))
 
     @overload
     def __getitem__(self, index: int) -> T: ...

@@ -20,7 +20,8 @@ from typing import Any, Union
 import attrs
 import pydantic
 
-from funnelkit._events import JSON_AS, PAST_TENSE, Event
+from funnelkit._events import PAST_TENSE, Event
+from funnelkit._fields import JSON_AS, REFERENCE, state_fields, stored_fields
 from funnelkit._log import Log
 from funnelkit._pipeline import Pipeline
 from funnelkit._public import type_hints
@@ -28,8 +29,13 @@ from funnelkit._replay import KINDS
 from funnelkit._stored import STRICT, StoredTime
 from funnelkit._upcast import SCHEMA
 
-STATE_EXCLUDES = ("history",)
-"""Fields a snapshot's state leaves out: the history is what a snapshot does without."""
+
+class FrameworkReference(pydantic.BaseModel):
+    """A framework named by its id and version, as a gated pipeline stores it."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", title="FrameworkReference")
+    id: pydantic.StrictStr
+    version: pydantic.StrictStr
 
 
 class PipelineReference(pydantic.BaseModel):
@@ -50,21 +56,19 @@ SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}
 """The attrs class each derived model came from; event models are not listed."""
 
 
-def state_fields(kind: Any) -> dict[str, attrs.Attribute[Any]]:  # noqa: ANN401 - a funnel object's class
-    return {field.name: field for field in attrs.fields(kind) if field.name not in STATE_EXCLUDES}
-
-
 @functools.cache
 def model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  # noqa: ANN401 - a class
     if kind is Event:
         return event_model(tuple(KINDS), for_schema=for_schema, envelope=True)
     hints = type_hints(kind)
     fields: dict[str, Any] = {}
-    for field in attrs.fields(kind):
-        if not field.init:
+    for field in stored_fields(kind):
+        if field.metadata.get(JSON_AS) == REFERENCE:
+            # code, named by id and version; added within schema 2, so older data may lack it
+            fields[field.name] = (FrameworkReference | None, None)
             continue
         annotation = _annotation(hints[field.name], for_schema=for_schema)
-        # every field is required: dump writes them all, and a missing one is a problem
+        # every other field is required: dump writes them all, and a missing one is a problem
         fields[field.name] = (annotation, ...)
     model: type[pydantic.BaseModel] = pydantic.create_model(
         kind.__name__,

@@ -15,7 +15,8 @@ import attrs
 from statemachine import State, StateMachine
 
 from funnelkit._errors import DefinitionError
-from funnelkit._gates import GATE, GATE_GUARD, GATED_EVENTS, requirement
+from funnelkit._fields import JSON_AS, REFERENCE
+from funnelkit._gates import GATE, GATE_GUARD, GATED_EVENTS, gate_framework
 from funnelkit._table import Guard, TransitionTable
 from funnelkit.qualification import Criterion, Framework
 
@@ -117,9 +118,17 @@ class Pipeline:
     """The grade (0-3) a stage's required facts must reach: 2 is "validated"."""
     version: int = 1
     """Which definition of the pipeline this is; stored events name a pipeline by name and version."""
+    framework: Framework | None = attrs.field(default=None, metadata={JSON_AS: REFERENCE})
+    """The framework whose criteria the stages' requirements name, set by :meth:`gated_by`.
+
+    A requirement it has no criterion for names a fact. Its criteria are code, so stored data
+    names the framework by id and version only: pass a gated pipeline to :func:`~funnelkit.load`.
+    """
     lifecycle: type[StateMachine] = attrs.field(init=False, eq=False, repr=False)
     table: TransitionTable = attrs.field(init=False, eq=False, repr=False)
     by_value: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
+    gates: Mapping[str, Framework] = attrs.field(init=False, eq=False, repr=False)
+    """For each stage that requires something, the framework that judges its gate."""
 
     def __attrs_post_init__(self) -> None:
         """Check the definition, then build and derive its lifecycle."""
@@ -128,6 +137,12 @@ class Pipeline:
             raise DefinitionError(f"pipeline {self.name!r}", problems)
         stages = {stage.value: stage for stage in (*self.stages, WON_STAGE, LOST_STAGE)}
         object.__setattr__(self, "by_value", MappingProxyType(stages))
+        gates = {
+            stage.value: gate_framework(stage.value, stage.requires, self.stage_grade, self.framework)
+            for stage in self.stages
+            if stage.requires
+        }
+        object.__setattr__(self, "gates", MappingProxyType(gates))
         lifecycle = _build(self)
         object.__setattr__(self, "lifecycle", lifecycle)
         guards = {**_skip_guards(self), GATE: GATE_GUARD}
@@ -144,21 +159,52 @@ class Pipeline:
 
     def requirement(self, stage: str) -> Criterion | None:
         """The criterion an opportunity must meet to enter ``stage``, or ``None`` for no gate."""
-        found = self.by_value.get(stage)
-        return requirement(found.requires, self.stage_grade) if found is not None and found.requires else None
+        gate = self.gates.get(stage)
+        return gate.policy if gate is not None else None
 
-    def gated_by(self, framework: Framework) -> Pipeline:
-        """This pipeline with the stage requirements of ``framework`` (such as MEDDIC's).
+    def gated_by(
+        self,
+        framework: Framework,
+        milestones: Mapping[str, str] | None = None,
+        *,
+        requires: Mapping[str, Iterable[str]] | None = None,
+        name: str | None = None,
+    ) -> Pipeline:
+        """This pipeline with stage gates from ``framework``'s criteria.
 
-        Requirements name facts; a framework's criteria ids are its built-in facts' names. The
-        gated pipeline is another definition, so it takes another name (``"default+meddic"``):
-        stored events name a pipeline by name and version, and must not mistake one for the other.
+        ``milestones`` maps stage ids to the framework's milestones (``{"quote": "prove"}``), and
+        ``requires`` maps stage ids to criteria of the framework (``{"trial": ["pain"]}``). With
+        neither, the milestones map by stage order: the last milestone gates the last open stage,
+        the one before it the stage before, and so on. Requirements a stage already has are kept.
+
+        The gated pipeline is another definition, so it takes another name: ``name``, or by
+        default ``"default+meddic"`` (this pipeline's and the framework's). Stored events name a
+        pipeline by name and version, so give two gatings of one pipeline different names.
+
+        Raises:
+            DefinitionError: a stage id the pipeline lacks, a milestone or criterion the framework
+                lacks, the first stage (nothing advances into it), more milestones than the
+                stages after the first, a framework with no milestones and no ``requires``, or a
+                pipeline gated already.
+
+        Example:
+            >>> import funnelkit as fk
+            >>> import funnelkit.qualification as q
+            >>> gated = fk.DEFAULT_PIPELINE.gated_by(q.meddic(), {"evaluation": "discover"})
+            >>> gated.name, gated.by_value["evaluation"].requires
+            ('default+meddic', ('pain', 'metrics'))
         """
+        mapped = _mapped(self, framework, milestones, requires)
         stages = tuple(
-            attrs.evolve(stage, requires=framework.stages.get(stage.value, ())) for stage in self.stages
+            attrs.evolve(
+                stage, requires=tuple(dict.fromkeys((*stage.requires, *mapped.get(stage.value, ()))))
+            )
+            for stage in self.stages
         )
-        name = f"{self.name}+{framework.id}"
-        return attrs.evolve(self, name=name, stages=stages, stage_grade=framework.stage_grade)
+        name = f"{self.name}+{framework.id}" if name is None else name
+        return attrs.evolve(
+            self, name=name, stages=stages, stage_grade=framework.stage_grade, framework=framework
+        )
 
     @property
     def first(self) -> Stage:
@@ -166,7 +212,76 @@ class Pipeline:
         return self.by_value[self.start or self.stages[0].value]
 
 
-DEFINITION = ("name", "stages", "allow_skip", "allow_back", "start", "reopen_to", "stage_grade", "version")
+DEFINITION = (
+    "name",
+    "stages",
+    "allow_skip",
+    "allow_back",
+    "start",
+    "reopen_to",
+    "stage_grade",
+    "version",
+    "framework",
+)
+
+
+def _mapped(
+    pipeline: Pipeline,
+    framework: Framework,
+    milestones: Mapping[str, str] | None,
+    requires: Mapping[str, Iterable[str]] | None,
+) -> dict[str, tuple[str, ...]]:
+    """Each stage's criteria from ``framework``, as :meth:`Pipeline.gated_by` maps them."""
+    where = f"gating pipeline {pipeline.name!r} by framework {getattr(framework, 'id', framework)!r}"
+    given: object = framework  # typed, but checked: a gate needs a real framework
+    if not isinstance(given, Framework):
+        raise DefinitionError(where, [f"{framework!r} is not a Framework"])
+    ids = [stage.value for stage in pipeline.stages]
+    if milestones is None and requires is None:
+        milestones = _by_order(ids, framework, where)
+    problems = []
+    if pipeline.framework is not None:
+        problems.append(f"it is gated by {pipeline.framework.id!r} already: gate the pipeline it came from")
+    mapped: dict[str, tuple[str, ...]] = {}
+    for stage, milestone in (milestones or {}).items():
+        name: object = milestone  # typed, but an unhashable one must not raise TypeError
+        found = framework.milestones.get(milestone) if isinstance(name, str) else None
+        if found is None:
+            problems.append(
+                f"milestone {milestone!r} is not one of its milestones: {list(framework.milestones)}"
+            )
+        mapped[stage] = found or ()
+    known = [criterion.id for criterion in framework.criteria]
+    for stage, names in (requires or {}).items():
+        listed = (names,) if isinstance(names, str) else tuple(names)
+        problems.extend(
+            f"criterion {name!r} is not one of its criteria: {known}" for name in listed if name not in known
+        )
+        mapped[stage] = (*mapped.get(stage, ()), *listed)
+    problems.extend(
+        f"stage {stage!r} is not one of the open stages: {ids}" for stage in mapped if stage not in ids
+    )
+    if ids[0] in mapped:
+        problems.append(f"stage {ids[0]!r} is the first: nothing advances into it, so it cannot be gated")
+    if problems:
+        raise DefinitionError(where, problems)
+    return mapped
+
+
+def _by_order(ids: list[str], framework: Framework, where: str) -> dict[str, str]:
+    """The framework's milestones on the last open stages: the last milestone on the last stage."""
+    count = len(framework.milestones)
+    if not count:
+        raise DefinitionError(
+            where, ["the framework has no milestones: say what each stage requires with requires="]
+        )
+    if count > len(ids) - 1:
+        problem = (
+            f"the framework has {count} milestones for the {len(ids) - 1} open stages after the first: "
+            "map them with milestones="
+        )
+        raise DefinitionError(where, [problem])
+    return dict(zip(ids[len(ids) - count :], framework.milestones, strict=True))
 
 
 @functools.lru_cache(maxsize=256)
@@ -187,6 +302,12 @@ def _problems(pipeline: Pipeline) -> list[str]:
     for index, stage in enumerate(pipeline.stages):
         problems.extend(f"stage {index} ({stage.value!r}) {fault}" for fault in _stage_faults(stage, seen))
         seen.add(stage.value)
+    if pipeline.stages[0].requires:
+        first = pipeline.stages[0].value
+        problems.append(
+            f"stage 0 ({first!r}) requires {pipeline.stages[0].requires!r}, but nothing advances into "
+            "the first stage, so its gate would never be judged: require them of a later stage"
+        )
     if isinstance(pipeline.stage_grade, bool) or pipeline.stage_grade not in range(4):
         problems.append(f"stage_grade {pipeline.stage_grade!r} must be 0, 1, 2 or 3")
     for option in ("start", "reopen_to"):

@@ -75,17 +75,64 @@ class Prospect(Subject):
         at: datetime,
         campaign: str | None = None,
     ) -> Prospect:
-        """Put a new prospect on the list, in status ``targeted``."""
+        """Put a new prospect on the list, in status ``targeted``.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> prospect = fk.Prospect.create(
+            ...     "P-1", account=acme, contact=ada, campaign="spring-list", at=day(1)
+            ... )
+            >>> prospect.status.value, prospect.history[-1].name
+            ('targeted', 'ProspectCreated')
+        """
         return cls._start(id, at, {"account": account, "contact": contact, "campaign": campaign})
 
     @command("ReachedOut")
     def reach_out(self, *, at: datetime) -> Decision:
-        """Record that marketing contacted the prospect (again)."""
+        """Record that marketing contacted the prospect (again).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> prospect = fk.Prospect.create(
+            ...     "P-1", account=acme, contact=ada, campaign="spring-list", at=day(1)
+            ... )
+            >>> prospect = prospect.reach_out(at=day(2)).reach_out(at=day(9))
+            >>> prospect.status.value, prospect.version
+            ('contacted', 3)
+        """
         return {}
 
     @handover("Responded", effect=keep("lead_id"), lead_id=str, touch=Touch)
     def respond(self, *, at: datetime, lead_id: str, touch: Touch) -> tuple[Decision, Lead]:
-        """Record a positive response (``touch``) and hand over to a new lead ``lead_id``."""
+        """Record a positive response (``touch``) and hand over to a new lead ``lead_id``.
+
+        The lead starts in status ``new`` with the prospect's account and contact, and ``touch``
+        as its source; the prospect becomes ``responded``, final. Store both sides.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> prospect = fk.Prospect.create(
+            ...     "P-1", account=acme, contact=ada, campaign="spring-list", at=day(1)
+            ... )
+            >>> touch = fk.Touch(fk.Channel.email, "spring-list", fk.TouchKind.form_submission, day(3))
+            >>> handed_over = prospect.respond(at=day(3), lead_id="L-1", touch=touch)
+            >>> handed_over.source.status.value, handed_over.source.lead_id
+            ('responded', 'L-1')
+            >>> handed_over.target.status.value, handed_over.target.prospect_id
+            ('new', 'P-1')
+        """
         payload = {
             "lead_id": lead_id,
             "touch": touch,
@@ -97,5 +144,19 @@ class Prospect(Subject):
 
     @command("Excluded", effect=keep("reason"), reason=str)
     def exclude(self, *, at: datetime, reason: str) -> Decision:
-        """Stop marketing to the prospect (opted out, outside the target market), saying why."""
+        """Stop marketing to the prospect (opted out, outside the target market), saying why.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)
+            >>> acme = fk.Account("acme", "Acme Ltd", fk.AccountKind.company)
+            >>> ada = fk.Contact("Ada Byron", "ada@acme.example")
+            >>> prospect = fk.Prospect.create(
+            ...     "P-1", account=acme, contact=ada, campaign="spring-list", at=day(1)
+            ... )
+            >>> prospect = prospect.exclude(at=day(4), reason="opted out")
+            >>> prospect.status.value, prospect.reason, prospect.allowed_events()
+            ('excluded', 'opted out', ())
+        """
         return {"reason": reason}

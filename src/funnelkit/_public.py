@@ -22,7 +22,8 @@ def publish(names: Iterable[str], namespace: Mapping[str, object], module: str) 
     """Give each class and function among ``names`` in ``namespace`` the public ``module``.
 
     Only names defined in the package's private modules move: a name another package exports
-    keeps the module that package gave it.
+    keeps the module that package gave it. A class's own methods and properties move with it:
+    doctest runs the examples in a class's methods only when they report the module it searches.
     """
     for name in names:
         value: Any = namespace[name]
@@ -31,7 +32,16 @@ def publish(names: Iterable[str], namespace: Mapping[str, object], module: str) 
             continue
         if isinstance(value, type):
             DEFINED_IN[value] = value.__module__
+            _publish_members(value, module)
         value.__module__ = module
+
+
+def _publish_members(cls: type, module: str) -> None:
+    """Give the functions defined in ``cls`` (methods, class methods, properties) ``module``."""
+    for member in vars(cls).values():
+        function = getattr(member, "__func__", getattr(member, "fget", member))
+        if inspect.isfunction(function) and function.__module__.startswith(f"{module}._"):
+            function.__module__ = module
 
 
 @functools.cache

@@ -21,6 +21,7 @@ from funnelkit._errors import (
     UnknownCommand,
 )
 from funnelkit._events import CREATE, PAST_TENSE, Event, freeze, utc
+from funnelkit._fold import fold
 from funnelkit._log import Log
 from funnelkit._table import TransitionTable
 from funnelkit._values import check_text
@@ -97,9 +98,7 @@ class Subject:
                 f"cannot build {self._kind} {self.id!r} by hand",
                 [Problem(("history",), "must be its whole history, from its creation", history)],
             )
-        from funnelkit._replay import replay
-
-        rebuilt = replay(history, kind=type(self))
+        rebuilt = fold(history, type(self))
         problems = [
             Problem((name,), "does not match the history", getattr(self, name))
             for name in (*_fields(type(self)), "status", "last_at")

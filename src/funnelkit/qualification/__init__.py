@@ -32,6 +32,7 @@ from funnelkit.qualification._builtins import (
     neat,
 )
 from funnelkit.qualification._combinators import (
+    Combinable,
     Combinator,
     all_of,
     any_of,
@@ -42,17 +43,11 @@ from funnelkit.qualification._combinators import (
     not_,
     weighted,
 )
-from funnelkit.qualification._criteria import (
-    Combinable,
-    Criterion,
-    FactCriterion,
-    criterion,
-    evidence_of,
-    fact,
-)
+from funnelkit.qualification._criteria import Criterion, evidence_of
 from funnelkit.qualification._definitions import framework_from
 from funnelkit.qualification._evidence import FACTS, GRADES, NO_EVIDENCE, Evidence, Fact, FactValue
 from funnelkit.qualification._frameworks import Framework, Outcome, QualificationResult, Summary
+from funnelkit.qualification._leaves import FactCriterion, criterion, fact
 from funnelkit.qualification._registry import CRITERIA_GROUP, FRAMEWORKS_GROUP, PluginError, Registry
 from funnelkit.qualification._results import CriterionResult, UnknownMode, Verdict
 

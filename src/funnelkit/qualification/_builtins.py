@@ -1,9 +1,9 @@
 """The built-in frameworks, each with its documented default policy and its variants.
 
-Sources are in ``docs/reference/frameworks.md`` and the project's research notes: IBM's BANT
-rule of thumb (3 of 4), ANUM (Ken Krogue, InsideSales.com), CHAMP (InsightSquared), MEDDIC
-(PTC, 1996) and its MEDDICC and MEDDPICC extensions, HubSpot's GPCTBA/C&I, FAINT (RAIN Group)
-and NEAT (Harris Consulting Group and The Sales Hacker).
+Their sources: IBM's BANT rule of thumb (3 of 4), ANUM (Ken Krogue, InsideSales.com), CHAMP
+(InsightSquared), MEDDIC (PTC, 1996) and its MEDDICC and MEDDPICC extensions, HubSpot's
+GPCTBA/C&I, FAINT (RAIN Group) and NEAT (Harris Consulting Group and The Sales Hacker). The
+framework reference in the documentation gives each one's policy and where it comes from.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Literal
 from funnelkit._errors import UnknownName
 from funnelkit._frozen import FrozenDict
 from funnelkit.qualification._combinators import all_of, at_least, gate, min_grade
-from funnelkit.qualification._criteria import FactCriterion, fact
 from funnelkit.qualification._frameworks import Framework
+from funnelkit.qualification._leaves import FactCriterion, fact
 
 QUESTIONS: Mapping[str, str] = FrozenDict(
     {
@@ -84,7 +84,11 @@ def bant(variant: BantVariant = "three_of_four") -> Framework:
 
 
 def anum() -> Framework:
-    """ANUM: authority is a gate checked first, then need, urgency and money (budget)."""
+    """ANUM: authority is a gate; once it is met, need, urgency and money (budget) must be met too.
+
+    While authority is unknown or unmet, ANUM is not met, the rest are not judged, and
+    ``ask_next`` asks about authority alone.
+    """
     authority, need, urgency, money = fact_criteria("authority", "need", "urgency", "budget")
     return Framework("anum", "1.0", gate(authority, need, urgency, money), "Ken Krogue, InsideSales.com")
 
@@ -100,23 +104,25 @@ def champ() -> Framework:
 
 
 _MEDDIC = ("metrics", "economic_buyer", "decision_criteria", "decision_process", "pain", "champion")
-_STAGES = {
-    "evaluation": ("pain", "metrics"),
-    "proof": ("pain", "metrics", "economic_buyer", "champion"),
-    "negotiation": ("pain", "metrics", "economic_buyer", "champion", "decision_criteria", "decision_process"),
+_MILESTONES = {
+    "discover": ("pain", "metrics"),
+    "prove": ("pain", "metrics", "economic_buyer", "champion"),
+    "commit": ("pain", "metrics", "economic_buyer", "champion", "decision_criteria", "decision_process"),
 }
+"""What a MEDDIC deal must have shown, in order: the pain and its metrics, then the economic buyer
+and a champion, then how and by what criteria the buyer decides."""
 
 
 def _meddic_family(id: str, letters: tuple[str, ...], minimum: int) -> Framework:
-    stages = dict(_STAGES)
+    milestones = dict(_MILESTONES)
     if "paper_process" in letters:
-        stages["negotiation"] = (*stages["negotiation"], "paper_process")
+        milestones["commit"] = (*milestones["commit"], "paper_process")
     return Framework(
         id,
         "1.0",
         min_grade(minimum, *fact_criteria(*letters)),
         "PTC, 1996 (Dick Dunkel, John McMahon, Jack Napoli)",
-        stages,
+        milestones,
         minimum,
     )
 
@@ -124,9 +130,14 @@ def _meddic_family(id: str, letters: tuple[str, ...], minimum: int) -> Framework
 def meddic(minimum: int = 2) -> Framework:
     """MEDDIC, graded 0-3 per letter: qualified when the lowest letter reaches ``minimum``.
 
-    Its stage requirements add letters as a deal advances: pain and metrics for evaluation,
-    then the economic buyer and a champion for proof, then the decision criteria and process
-    for negotiation.
+    Its milestones add letters as a deal advances: ``discover`` wants pain and metrics,
+    ``prove`` adds the economic buyer and a champion, and ``commit`` adds the decision criteria
+    and process. :meth:`~funnelkit.Pipeline.gated_by` maps them onto a pipeline's stages.
+
+    Example:
+        >>> import funnelkit.qualification as q
+        >>> list(q.meddic().milestones)
+        ['discover', 'prove', 'commit']
     """
     return _meddic_family("meddic", _MEDDIC, minimum)
 
@@ -137,7 +148,7 @@ def meddicc(minimum: int = 2) -> Framework:
 
 
 def meddpicc(minimum: int = 2) -> Framework:
-    """MEDDPICC: MEDDICC plus the paper process, which negotiation also requires."""
+    """MEDDPICC: MEDDICC plus the paper process, which its ``commit`` milestone also requires."""
     letters = (*_MEDDIC[:4], "paper_process", *_MEDDIC[4:], "competition")
     return _meddic_family("meddpicc", letters, minimum)
 

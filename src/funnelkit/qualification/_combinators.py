@@ -15,12 +15,49 @@ from typing import Any
 import attrs
 
 from funnelkit._errors import DefinitionError
-from funnelkit.qualification._criteria import Combinable, Criterion, assessed, is_criterion
+from funnelkit.qualification._criteria import Criterion, assessed, is_criterion
 from funnelkit.qualification._results import BY_RANK, RANK, CriterionResult, UnknownMode, Verdict
+
+
+class Combinable:
+    """Base of the built-in criteria: gives them ``&`` (all of), ``|`` (any of) and ``~`` (not).
+
+    User criteria need not inherit from it; any object that satisfies :class:`Criterion` combines
+    through :func:`all_of`, :func:`any_of` and :func:`not_`.
+    """
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> str:
+        """A stable id, unique within a framework."""
+        raise NotImplementedError
+
+    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
+        """Judge ``subject`` and say why."""
+        raise NotImplementedError
+
+    def __and__(self, other: Criterion) -> Combinable:
+        """Both criteria: ``all_of(self, other)``."""
+        return all_of(self, other)
+
+    def __or__(self, other: Criterion) -> Combinable:
+        """Either criterion: ``any_of(self, other)``."""
+        return any_of(self, other)
+
+    def __invert__(self) -> Combinable:
+        """The opposite criterion: ``not_(self)``."""
+        return not_(self)
+
 
 Judged = tuple[Verdict, int | None]
 """A child's verdict and grade; ``None`` for a child left out (unknown, under ``ignore``)."""
 _TOP_GRADE = 3
+_MET, _PARTIAL, _UNKNOWN = Verdict.met, Verdict.partial, Verdict.unknown
+_WORDS = tuple((verdict, verdict.value) for verdict in Verdict)
+"""Each verdict with its word, in the order a combinator's reason counts them."""
+_AS_UNMET: Judged = (Verdict.unmet, 0)
+_AS_MET: Judged = (Verdict.met, _TOP_GRADE)
 FLIPPED = {Verdict.met: Verdict.unmet, Verdict.unmet: Verdict.met}
 """What ``not_`` makes of a definite verdict; partial and unknown stay as they are."""
 _VALUE = {Verdict.met: Decimal(1), Verdict.partial: Decimal("0.5"), Verdict.unmet: Decimal(0)}
@@ -39,11 +76,18 @@ class Combinator(Combinable):
 
     children: tuple[Criterion, ...]
     unknown: UnknownMode
+    _text: str = attrs.field(init=False, eq=False, repr=False)
+    _rule_text: str = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Write the readable form and the rule once: every result the combinator returns names them."""
+        object.__setattr__(self, "_text", repr(self))
+        object.__setattr__(self, "_rule_text", self._rule())
 
     @property
     def id(self) -> str:
         """The combinator's readable form, such as ``all_of(budget, need)``."""
-        return repr(self)
+        return self._text
 
     def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
         """Assess every child (no short cut) and combine their results.
@@ -57,26 +101,36 @@ class Combinator(Combinable):
     def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
         """Combine the children's results, in order, into this criterion's result."""
         verdict, grade = self._resolve([(result.verdict, result.grade) for result in results])
-        counts = {v: sum(r.verdict is v for r in results) for v in Verdict}
-        tally = ", ".join(f"{count} {v.value}" for v, count in counts.items() if count)
+        counts: dict[Verdict, int] = {}
+        for result in results:
+            counts[result.verdict] = counts.get(result.verdict, 0) + 1
+        tally = ", ".join(f"{counts[verdict]} {word}" for verdict, word in _WORDS if verdict in counts)
         evidence = tuple(dict.fromkeys(name for result in results for name in result.evidence))
-        return CriterionResult(self.id, verdict, f"{self._rule()} ({tally})", grade, evidence, tuple(results))
+        return CriterionResult(
+            self._text, verdict, f"{self._rule_text} ({tally})", grade, evidence, tuple(results)
+        )
 
     def judge(self, judged: list[Judged]) -> Judged:
-        """The verdict and grade for children judged so, unknowns settled by ``self.unknown``."""
+        """The verdict and grade for children judged so, unknowns settled by ``self.unknown``.
+
+        Only the first two items of each child's entry are read, so a plan may pass longer ones.
+        """
         return self._resolve(judged)
 
     def _resolve(self, judged: list[Judged]) -> Judged:
-        if all(verdict.is_definite for verdict, _ in judged):
-            return self._decide(list(judged))
+        for pair in judged:
+            if pair[0] is _UNKNOWN:
+                break
+        else:
+            return self._decide(judged)  # type: ignore[arg-type]
         if self.unknown is UnknownMode.ignore:
-            known = [pair if pair[0].is_definite else None for pair in judged]
-            return self._decide(known) if any(known) else (Verdict.unknown, None)
-        low = self._decide([pair if pair[0].is_definite else (Verdict.unmet, 0) for pair in judged])
+            known = [None if pair[0] is _UNKNOWN else pair for pair in judged]
+            return self._decide(known) if any(known) else (_UNKNOWN, None)
+        low = self._decide([_AS_UNMET if pair[0] is _UNKNOWN else pair for pair in judged])
         if self.unknown is UnknownMode.unmet:
             return low
-        high = self._decide([pair if pair[0].is_definite else (Verdict.met, _TOP_GRADE) for pair in judged])
-        return low if low == high else (Verdict.unknown, None)
+        high = self._decide([_AS_MET if pair[0] is _UNKNOWN else pair for pair in judged])
+        return low if low == high else (_UNKNOWN, None)
 
     def _decide(self, judged: list[Judged | None]) -> Judged:
         raise NotImplementedError
@@ -116,9 +170,34 @@ class _AnyOf(Combinator):
         return f"any_of({self._names()})"
 
 
-class _Gate(_AllOf):
+class Gate(_AllOf):
+    """A criterion whose first child is judged first: until it is met, the rest are not judged.
+
+    Made by :func:`gate`. While the gate is not met, the result is the gate's own verdict (an
+    unknown gate counts as unmet under ``UnknownMode.unmet``) and its only child is the gate's
+    result; once it is met, all the children must be met, as in :func:`all_of`.
+    """
+
+    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
+        """Assess the gate, then, only if it is met, every other child."""
+        first = assessed(self.children[0], subject)
+        if first.verdict is not Verdict.met:
+            waiting = ", ".join(child.id for child in self.children[1:])
+            reason = f"gate {first.criterion} is {first.verdict.value}: {waiting} not judged until it is met"
+            closed, _ = self._resolve([(first.verdict, first.grade)])
+            return CriterionResult(self.id, closed, reason, None, first.evidence, (first,))
+        return self.combine((first, *(assessed(child, subject) for child in self.children[1:])))
+
+    def _resolve(self, judged: list[Judged]) -> Judged:
+        verdict = judged[0][0]
+        if verdict is Verdict.met:
+            return super()._resolve(judged)
+        if verdict is Verdict.unknown and self.unknown is UnknownMode.unmet:
+            return Verdict.unmet, None
+        return verdict, None
+
     def _rule(self) -> str:
-        return f"gate {self.children[0].id} first, then all of the rest must be met"
+        return f"gate {self.children[0].id} is met, and all of the rest must be met"
 
     def __repr__(self) -> str:
         return f"gate({self._names()})"
@@ -129,12 +208,16 @@ class _AtLeast(Combinator):
     k: int
 
     def _decide(self, judged: list[Judged | None]) -> Judged:
-        ranks = _ranks(judged)
-        met = ranks.count(RANK[Verdict.met])
+        met = partial = 0
+        for pair in judged:
+            if pair is not None:
+                if pair[0] is _MET:
+                    met += 1
+                elif pair[0] is _PARTIAL:
+                    partial += 1
         if met >= self.k:
-            return Verdict.met, None
-        partial = ranks.count(RANK[Verdict.partial])
-        return (Verdict.partial if met + partial >= self.k else Verdict.unmet), None
+            return _MET, None
+        return (_PARTIAL if met + partial >= self.k else Verdict.unmet), None
 
     def _rule(self) -> str:
         return f"at least {self.k} of {len(self.children)} must be met"
@@ -168,7 +251,7 @@ class _MinGrade(Combinator):
     minimum: int
 
     def _decide(self, judged: list[Judged | None]) -> Judged:
-        lowest = min(_grade(*pair) for pair in judged if pair is not None)
+        lowest = min(_grade(pair[0], pair[1]) for pair in judged if pair is not None)
         if lowest >= self.minimum:
             return Verdict.met, lowest
         return (Verdict.partial if lowest >= 1 else Verdict.unmet), lowest
@@ -181,7 +264,7 @@ class _MinGrade(Combinator):
 
 
 @attrs.frozen(repr=False)
-class _OneChild(Combinable):
+class OneChild(Combinable):
     """A criterion that reworks the result of a single child."""
 
     child: Criterion
@@ -202,7 +285,7 @@ class _OneChild(Combinable):
         raise NotImplementedError
 
 
-class _Not(_OneChild):
+class _Not(OneChild):
     def _rework(self, result: CriterionResult) -> CriterionResult:
         flipped = FLIPPED.get(result.verdict, result.verdict)
         reason = f"the opposite of {self.child.id}"
@@ -212,11 +295,14 @@ class _Not(_OneChild):
         return f"not_({self.child.id})"
 
 
-class KnockOut(_OneChild):
+class KnockOut(OneChild):
     """A criterion whose unmet verdict disqualifies; made by :func:`knock_out`."""
 
     def _rework(self, result: CriterionResult) -> CriterionResult:
-        reason = f"knock-out: {self.child.id} unmet disqualifies"
+        if result.verdict is Verdict.unmet:
+            reason = f"knock-out: {self.child.id} is unmet, which disqualifies"
+        else:
+            reason = f"knock-out: {self.child.id} is {result.verdict.value}; unmet would disqualify"
         evidence = result.evidence
         return CriterionResult(
             self.id, result.verdict, reason, result.grade, evidence, (result,), knock_out=True
@@ -266,8 +352,20 @@ def any_of(*criteria: Criterion, unknown: UnknownMode = UnknownMode.block) -> Co
 
 
 def gate(first: Criterion, *rest: Criterion, unknown: UnknownMode = UnknownMode.block) -> Combinable:
-    """All of ``first`` and ``rest``, with ``first`` named as the gate to check before the rest."""
-    return _Gate(_children("gate", (first, *rest)), unknown)
+    """A gate: ``first`` is judged first, and the rest only once it is met; then all must be met.
+
+    While ``first`` is not met, the result is its verdict and says the rest were not judged, so
+    a framework asks about ``first`` before anything else (ANUM's authority).
+
+    Example:
+        >>> from funnelkit.qualification import Evidence, Verdict, criterion, gate
+        >>> authority = criterion("authority", lambda subject: Verdict.unmet)
+        >>> need = criterion("need", lambda subject: Verdict.met)
+        >>> result = gate(authority, need).assess(Evidence())
+        >>> result.verdict.value, result.reason
+        ('unmet', 'gate authority is unmet: need not judged until it is met')
+    """
+    return Gate(_children("gate", (first, *rest)), unknown)
 
 
 def not_(criterion: Criterion) -> Combinable:
@@ -330,3 +428,7 @@ def min_grade(minimum: int, *criteria: Criterion, unknown: UnknownMode = Unknown
     if isinstance(minimum, bool) or minimum not in range(_TOP_GRADE + 1):
         raise DefinitionError("min_grade", [f"minimum {minimum!r} must be 0, 1, 2 or 3"])
     return _MinGrade(_children("min_grade", criteria), unknown, minimum)
+
+
+BUILT_IN: frozenset[type] = frozenset({_AllOf, _AnyOf, Gate, _AtLeast, _Weighted, _MinGrade, _Not, KnockOut})
+"""funnelkit's own combinators, whose verdicts cannot fail; subclasses of them are the user's."""

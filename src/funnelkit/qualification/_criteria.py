@@ -1,4 +1,4 @@
-"""Criteria: the Protocol user criteria follow, and the built-in criteria that judge facts."""
+"""Criteria: the Protocol user criteria follow, and the checked way combinators and frameworks call them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeGuard, TypeVar, runtime_checkable
 
-import attrs
-
 from funnelkit._errors import CriterionFailed, FunnelError
-from funnelkit._money import Money
-from funnelkit.qualification._evidence import NO_EVIDENCE, Evidence, Fact
+from funnelkit.qualification._evidence import NO_EVIDENCE, Evidence
 from funnelkit.qualification._results import CriterionResult, Verdict
 
 
@@ -60,8 +57,8 @@ NO_FRAMEWORK = "(no framework)"
 EVALUATING: ContextVar[str] = ContextVar("funnelkit_evaluating", default=NO_FRAMEWORK)
 """The framework being evaluated, as ``"id version"``, for the errors of the criteria it calls."""
 
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 60
+SHORT = reprlib.Repr()
+SHORT.maxstring = SHORT.maxother = 60
 
 
 def describe(subject: object) -> str:
@@ -73,7 +70,7 @@ def describe(subject: object) -> str:
     if isinstance(subject, Evidence):
         count = len(subject.facts)
         return f"evidence with {count} {'fact' if count == 1 else 'facts'}"
-    return _SHORT.repr(subject)
+    return SHORT.repr(subject)
 
 
 def failure(criterion: object, subject: object, problem: str) -> CriterionFailed:
@@ -81,7 +78,7 @@ def failure(criterion: object, subject: object, problem: str) -> CriterionFailed
     name = getattr(criterion, "id", None)
     return CriterionFailed(
         framework=EVALUATING.get(),
-        criterion=name if isinstance(name, str) else _SHORT.repr(criterion),
+        criterion=name if isinstance(name, str) else SHORT.repr(criterion),
         subject=describe(subject),
         problem=problem,
     )
@@ -118,138 +115,9 @@ def assessed(criterion: Criterion, subject: Any) -> CriterionResult:  # noqa: AN
     except Exception as error:
         raise failure(criterion, subject, f"it raised {type(error).__name__}: {error}") from error
     if not isinstance(result, CriterionResult):
-        raise failure(criterion, subject, f"it returned {_SHORT.repr(result)}, not a CriterionResult")
+        raise failure(criterion, subject, f"it returned {SHORT.repr(result)}, not a CriterionResult")
     verdict: object = result.verdict  # typed, but a user's criterion may build results from anything
     if not isinstance(verdict, Verdict):
-        problem = f"it returned a result whose verdict is {_SHORT.repr(verdict)}, not a Verdict"
+        problem = f"it returned a result whose verdict is {SHORT.repr(verdict)}, not a Verdict"
         raise failure(criterion, subject, problem)
     return result
-
-
-class Combinable:
-    """Base of the built-in criteria: gives them ``&`` (all of), ``|`` (any of) and ``~`` (not).
-
-    User criteria need not inherit from it; any object that satisfies :class:`Criterion` combines
-    through :func:`all_of`, :func:`any_of` and :func:`not_`.
-    """
-
-    __slots__ = ()
-
-    @property
-    def id(self) -> str:
-        """A stable id, unique within a framework."""
-        raise NotImplementedError
-
-    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
-        """Judge ``subject`` and say why."""
-        raise NotImplementedError
-
-    def __and__(self, other: Criterion) -> Combinable:
-        """Both criteria: ``all_of(self, other)``."""
-        from funnelkit.qualification._combinators import all_of
-
-        return all_of(self, other)
-
-    def __or__(self, other: Criterion) -> Combinable:
-        """Either criterion: ``any_of(self, other)``."""
-        from funnelkit.qualification._combinators import any_of
-
-        return any_of(self, other)
-
-    def __invert__(self) -> Combinable:
-        """The opposite criterion: ``not_(self)``."""
-        from funnelkit.qualification._combinators import not_
-
-        return not_(self)
-
-
-Judge = Callable[[Any], "CriterionResult | Verdict"]
-
-
-def _name_of(judge: Judge) -> str:
-    # a partial or a callable object has no __name__
-    name = getattr(judge, "__name__", None)
-    return name if isinstance(name, str) else _SHORT.repr(judge)
-
-
-@attrs.frozen(repr=False)
-class _FunctionCriterion(Combinable):
-    id: str
-    judge: Judge
-
-    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
-        found: object = run(self, self.judge, subject)
-        if isinstance(found, Verdict):
-            return CriterionResult(self.id, found, f"{_name_of(self.judge)} says {found.value}")
-        if isinstance(found, CriterionResult):
-            return attrs.evolve(found, criterion=self.id)
-        problem = f"{_name_of(self.judge)} returned {_SHORT.repr(found)}, not a Verdict or a CriterionResult"
-        raise failure(self, subject, problem)
-
-    def __repr__(self) -> str:
-        return f"criterion({self.id!r}, {_name_of(self.judge)})"
-
-
-def criterion(id: str, judge: Judge) -> Combinable:
-    """Make a criterion from a plain function that returns a Verdict or a CriterionResult.
-
-    The criterion's ``assess`` raises :class:`~funnelkit.CriterionFailed` when ``judge`` raises
-    (other than a :class:`~funnelkit.FunnelError`, which passes unchanged; the exception is the
-    ``__cause__``) or returns anything else.
-
-    Example:
-        >>> from funnelkit.qualification import Verdict, criterion
-        >>> big = criterion("big_account", lambda lead: Verdict.met)
-        >>> big.assess(None).verdict.value
-        'met'
-    """
-    return _FunctionCriterion(id, judge)
-
-
-def _fact_verdict(fact: Fact) -> Verdict:
-    value = fact.value
-    if value is False or (isinstance(value, Money) and value.amount <= 0) or value in ("", 0):
-        return Verdict.unmet
-    if fact.grade is None or fact.grade >= 2:  # noqa: PLR2004 - 2 is "validated" on the 0-3 scale
-        return Verdict.met
-    return Verdict.partial if fact.grade == 1 else Verdict.unmet
-
-
-@attrs.frozen(repr=False)
-class FactCriterion(Combinable):
-    """Met when a fact is known and positive; its grade (if any) caps the verdict.
-
-    No fact is unknown. False, zero money, an empty text or grade 0 is unmet; grade 1 is
-    partial; grade 2 or 3, or an ungraded positive fact, is met.
-    """
-
-    id: str
-    fact: str
-    question: str
-    """What it asks, such as "Is there budget or a way to fund it?"."""
-
-    def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
-        """Judge the latest fact called ``self.fact``."""
-        fact = evidence_of(subject).latest(self.fact)
-        if fact is None:
-            return CriterionResult(
-                self.id, Verdict.unknown, f"no {self.fact} recorded: ask {self.question!r}"
-            )
-        verdict = _fact_verdict(fact)
-        grade = "" if fact.grade is None else f", grade {fact.grade}"
-        reason = f"{self.fact} = {fact.value} (from {fact.source}{grade})"
-        return CriterionResult(self.id, verdict, reason, fact.grade, (self.fact,))
-
-    def __repr__(self) -> str:
-        return f"fact({self.id!r})"
-
-
-def fact(id: str, question: str, *, name: str | None = None) -> FactCriterion:
-    """Make a criterion that judges the fact called ``name`` (default: ``id``).
-
-    Example:
-        >>> from funnelkit.qualification import fact
-        >>> fact("budget", "Is there budget?").assess(None).verdict.value
-        'unknown'
-    """
-    return FactCriterion(id, name or id, question)

@@ -101,13 +101,24 @@ class Evidence:
 
     facts: Log[Fact] = attrs.field(default=EMPTY_LOG, converter=_logged)
     """The facts, oldest first; recording more shares these rather than copying them."""
+    _latest: dict[str, Fact] | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the facts alone: the latest of each name is worked out again when asked."""
+        return (Evidence, (self.facts,))
 
     def latest(self, name: str) -> Fact | None:
         """Return the latest fact called ``name``, or ``None`` while it is unknown."""
-        for fact in reversed(self.facts):
-            if fact.name == name:
-                return fact
-        return None
+        return self.by_name.get(name)
+
+    @property
+    def by_name(self) -> Mapping[str, Fact]:
+        """The latest fact of each name, worked out once (evidence never changes)."""
+        found = self._latest
+        if found is None:
+            found = {fact.name: fact for fact in self.facts}
+            object.__setattr__(self, "_latest", found)
+        return found
 
     def adding(self, facts: Iterable[Fact]) -> Evidence:
         """Return this evidence with ``facts`` added after the others."""

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import enum
-import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from funnelkit._errors import DefinitionError
+from funnelkit._errors import DefinitionError, InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
-from funnelkit.qualification._combinators import FLIPPED, Combinator, KnockOut, min_grade
-from funnelkit.qualification._criteria import EVALUATING, Criterion, assessed, is_criterion
+from funnelkit.qualification._combinators import min_grade
+from funnelkit.qualification._criteria import EVALUATING, Criterion, assessed, describe, is_criterion
+from funnelkit.qualification._evidence import NO_EVIDENCE, Evidence
+from funnelkit.qualification._plan import MET, Judged, Plan, judged, knocked
 from funnelkit.qualification._results import CriterionResult, Verdict
 
 _MAX_WHAT_IF = 10
 """Past this many other unknowns, every unknown criterion is worth asking about."""
+_ASKED = 4096
+"""How many patterns of leaf verdicts a framework remembers what to ask next for."""
+_FORCED_MET: Judged = (Verdict.met, None, False)
+_FORCED_UNMET: Judged = (Verdict.unmet, None, False)
 
 
 class Outcome(str, enum.Enum):
@@ -29,54 +34,20 @@ class Outcome(str, enum.Enum):
     """A knock-out criterion is unmet."""
 
 
-def children_of(criterion: Criterion) -> tuple[Criterion, ...]:
-    """The criteria a combinator combines; none for a criterion that judges evidence itself."""
-    if hasattr(criterion, "children"):
-        return tuple(criterion.children)
-    child = getattr(criterion, "child", None)
-    return (child,) if child is not None else ()
-
-
-def leaves_of(criterion: Criterion) -> Iterator[Criterion]:
-    """Yield the criteria below ``criterion`` that judge evidence themselves, in order."""
-    children = children_of(criterion)
-    if not children:
-        yield criterion
-    for child in children:
-        yield from leaves_of(child)
-
-
 def _outcome(tree: CriterionResult) -> Outcome:
-    if any(node.knock_out and node.verdict is Verdict.unmet for node in tree.walk()):
+    if knocked(tree):
         return Outcome.disqualified
     return Outcome.qualified if tree.verdict is Verdict.met else Outcome.not_yet
 
 
-def _what_if(
-    criterion: Criterion, result: CriterionResult, forced: Mapping[str, Verdict]
-) -> tuple[Verdict, int | None, bool]:
-    """The verdict, grade and knock-out the policy would give if some leaves had ``forced`` verdicts.
-
-    Only verdicts are recomputed, with no reasons, so asking "what if" stays cheap.
-    """
-    children = children_of(criterion)
-    if not children:
-        verdict = forced.get(criterion.id)
-        return (result.verdict, result.grade, False) if verdict is None else (verdict, None, False)
-    judged = [_what_if(c, r, forced) for c, r in zip(children, result.children, strict=True)]
-    knocked = any(knock for _, _, knock in judged)
-    if isinstance(criterion, Combinator):
-        verdict, grade = criterion.judge([(v, g) for v, g, _ in judged])
-        return verdict, grade, knocked
-    ((verdict, grade, _),) = judged
-    if isinstance(criterion, KnockOut):
-        return verdict, grade, knocked or verdict is Verdict.unmet
-    return FLIPPED.get(verdict, verdict), None, knocked
+def _without(bit: int, width: int) -> list[int]:
+    """The numbers below ``2 ** width`` whose bit ``bit`` is clear."""
+    return [answers for answers in range(1 << width) if not answers >> bit & 1]
 
 
-def _outcome_if(criterion: Criterion, tree: CriterionResult, forced: Mapping[str, Verdict]) -> Outcome:
-    verdict, _, knocked = _what_if(criterion, tree, forced)
-    if knocked:
+def _concluded(judged: Judged) -> Outcome:
+    verdict, _, knock = judged
+    if knock:
         return Outcome.disqualified
     return Outcome.qualified if verdict is Verdict.met else Outcome.not_yet
 
@@ -141,16 +112,18 @@ class QualificationResult:
         return "\n".join(lines)
 
 
-def _read_only(stages: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
-    return FrozenDict(stages)
+def _read_only(milestones: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return FrozenDict({name: tuple(ids) for name, ids in milestones.items()})
 
 
-@attrs.frozen
+@attrs.frozen(getstate_setstate=False)
 class Framework:
     """A qualification framework: an id, a version, a policy over its criteria, and its source.
 
-    ``stages`` maps a pipeline stage to the criteria ids an opportunity must meet (at grade
-    ``stage_grade`` or better) before it may enter that stage.
+    ``milestones`` name, in order, the sets of criteria a deal meets as it advances, such as
+    MEDDIC's ``discover``, ``prove`` and ``commit``; a pipeline maps them onto its own stages
+    with :meth:`~funnelkit.Pipeline.gated_by`, where a stage's criteria must reach
+    ``stage_grade``. A framework knows no pipeline's stages.
     """
 
     id: str
@@ -158,37 +131,116 @@ class Framework:
     policy: Criterion
     source: str = ""
     """Where the framework comes from, for the reference docs."""
-    stages: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only)
+    milestones: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only)
     stage_grade: int = 2
+    """The grade (0-3) the criteria a stage requires must reach when a pipeline is gated by it."""
+    _plan: Plan = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        """Refuse a policy that is no criterion, ids used twice, and stages requiring unknown criteria."""
+        """Refuse a policy that is no criterion, ids used twice, and milestones naming unknown criteria."""
         policy: object = self.policy  # typed, but frameworks are built from data too
         if not is_criterion(policy):
             problem = f"policy {policy!r} is not a criterion: it has no id and assess(subject)"
             raise DefinitionError(f"framework {self.id!r}", [problem])
-        ids = [criterion.id for criterion in self.criteria]
+        plan = Plan(self.policy)
+        ids = [criterion.id for criterion in plan.leaves]
         problems = [
             f"criterion id {name!r} is used twice" for name in sorted({i for i in ids if ids.count(i) > 1})
         ]
         problems += [
-            f"stage {stage!r} requires unknown criterion {name!r}"
-            for stage, names in self.stages.items()
+            f"milestone {milestone!r} requires unknown criterion {name!r}"
+            for milestone, names in self.milestones.items()
             for name in names
             if name not in ids
         ]
+        if isinstance(self.stage_grade, bool) or self.stage_grade not in range(4):
+            problems.append(f"stage_grade {self.stage_grade!r} must be 0, 1, 2 or 3")
         if problems:
             raise DefinitionError(f"framework {self.id!r}", problems)
+        object.__setattr__(self, "_plan", plan)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the definition; the plan is compiled again."""
+        fields = (self.id, self.version, self.policy, self.source, dict(self.milestones), self.stage_grade)
+        return (Framework, fields)
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
         """The criteria that judge evidence, in order."""
-        return tuple(leaves_of(self.policy))
+        return tuple(self._plan.leaves)
+
+    def requirement(self, milestone: str) -> Criterion | None:
+        """What a deal must meet to reach ``milestone``: its criteria, each at ``stage_grade``.
+
+        ``None`` when the framework has no such milestone.
+
+        Example:
+            >>> import funnelkit.qualification as q
+            >>> q.meddic().requirement("discover")
+            min_grade(2; pain, metrics)
+        """
+        given: object = milestone  # typed, but an unhashable one must not raise TypeError
+        names = self.milestones.get(milestone) if isinstance(given, str) else None
+        if not names:
+            return None
+        by_id = {criterion.id: criterion for criterion in self.criteria}
+        return min_grade(self.stage_grade, *(by_id[name] for name in names))
+
+    def criterion(self, id: str) -> Criterion | None:
+        """The criterion called ``id``, or ``None`` if the framework has none."""
+        return next((criterion for criterion in self._plan.leaves if criterion.id == id), None)
+
+    def outcome(self, subject: Any) -> Outcome:  # noqa: ANN401 - a lead, an opportunity or evidence
+        """The outcome of :meth:`evaluate`, without building the explanation: the fast path.
+
+        Always equal to ``self.evaluate(subject).outcome``; use it to qualify many subjects
+        when only the outcome matters.
+
+        Raises:
+            InvalidInput: ``subject`` is not a lead, an opportunity, or Evidence.
+            CriterionFailed: as for :meth:`evaluate`.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit.qualification as q
+            >>> at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+            >>> facts = [q.Fact(name, True, "discovery call", at) for name in ("budget", "need", "timeline")]
+            >>> q.bant().outcome(q.Evidence(tuple(facts)))
+            <Outcome.qualified: 'qualified'>
+        """
+        evidence = subject if isinstance(subject, Evidence) else getattr(subject, "evidence", None)
+        if not isinstance(evidence, Evidence):
+            self._check(subject)
+            evidence = NO_EVIDENCE
+        plan = self._plan
+        if plan.only_facts:  # fact criteria cannot fail: no need to say whose they are
+            return _concluded(plan.judge(subject, evidence.by_name))
+        token = EVALUATING.set(self._name)
+        try:
+            return _concluded(plan.judge(subject, evidence.by_name))
+        finally:
+            EVALUATING.reset(token)
+
+    @property
+    def _name(self) -> str:
+        return f"{self.id} {self.version}"
+
+    def _check(self, subject: object) -> None:
+        """Refuse a subject with no evidence, unless no criterion judges facts or it is a funnel object.
+
+        Criteria of the user's own may judge any subject; facts only come from evidence.
+        """
+        if self._plan.reads_facts and not isinstance(getattr(type(subject), "_kind", None), str):
+            problem = Problem(("subject",), "must be a lead, an opportunity, or Evidence", subject)
+            raise InvalidInput(
+                f"framework {self._name} judges facts and cannot judge {describe(subject)}", [problem]
+            )
 
     def evaluate(self, subject: Any) -> QualificationResult:  # noqa: ANN401 - a lead, an opportunity or evidence
         """Judge ``subject`` (a lead, an opportunity, or evidence) by every criterion.
 
         Raises:
+            InvalidInput: ``subject`` is not a lead, an opportunity, or Evidence.
             CriterionFailed: a criterion raised, or returned something other than a result; the
                 error names this framework (id and version), the criterion and the subject, and
                 the criterion's exception is its ``__cause__``. A FunnelError a criterion raises
@@ -203,33 +255,60 @@ class Framework:
             >>> result.outcome.value, [r.verdict.value for r in result.criteria]
             ('qualified', ['met', 'unknown', 'met', 'met'])
         """
-        token = EVALUATING.set(f"{self.id} {self.version}")
-        try:
+        if not isinstance(subject, Evidence) and not isinstance(getattr(subject, "evidence", None), Evidence):
+            self._check(subject)
+        if self._plan.only_facts:  # fact criteria cannot fail: no need to say whose they are
             tree = assessed(self.policy, subject)
-        finally:
-            EVALUATING.reset(token)
-        leaves = tree.leaves()
-        unknown = [leaf.criterion for leaf in leaves if leaf.verdict is Verdict.unknown]
-        ask_next = tuple(name for name in unknown if self._matters(tree, name, unknown))
-        outcome = _outcome(tree)
-        return QualificationResult(self.id, self.version, outcome, tree, leaves, ask_next)
+        else:
+            token = EVALUATING.set(self._name)
+            try:
+                tree = assessed(self.policy, subject)
+            finally:
+                EVALUATING.reset(token)
+        leaves = self._plan.judged_leaves(tree)
+        values = {number: judged(result) for number, result in leaves}
+        unknown = [number for number, result in leaves if result.verdict is Verdict.unknown]
+        ask_next = tuple(self._plan.leaves[number].id for number in self._ask_next(subject, values, unknown))
+        criteria = tuple(result for _, result in leaves)
+        outcome = _outcome(tree) if self._plan.may_knock else _concluded((tree.verdict, None, False))
+        return QualificationResult(self.id, self.version, outcome, tree, criteria, ask_next)
 
-    def _matters(self, tree: CriterionResult, name: str, unknown: list[str]) -> bool:
-        """Whether some answers to the other unknowns leave the outcome hanging on ``name``."""
-        others = [other for other in unknown if other != name]
-        if len(others) > _MAX_WHAT_IF:
-            return True
-        for answers in itertools.product((Verdict.met, Verdict.unmet), repeat=len(others)):
-            forced = dict(zip(others, answers, strict=True))
-            met = _outcome_if(self.policy, tree, {**forced, name: Verdict.met})
-            if met is not _outcome_if(self.policy, tree, {**forced, name: Verdict.unmet}):
-                return True
-        return False
+    def _ask_next(self, subject: Any, values: Mapping[int, Judged], unknown: list[int]) -> list[int]:  # noqa: ANN401 - see evaluate
+        """The unknown leaves on whose answer, for some answers to the others, the outcome hangs.
 
-    def stage_requirement(self, stage: str) -> Criterion | None:
-        """The criterion an opportunity must meet to enter ``stage``, or ``None`` if none is set."""
-        names = self.stages.get(stage)
-        if not names:
-            return None
-        by_id = {criterion.id: criterion for criterion in self.criteria}
-        return min_grade(self.stage_grade, *(by_id[name] for name in names))
+        Each way the unknowns could turn out (met or unmet) is judged at most once. Past
+        ``_MAX_WHAT_IF`` other unknowns, every unknown is worth asking about. A gate's children
+        it did not judge count as met: they could be.
+        """
+        if not unknown:
+            return []
+        if len(unknown) > _MAX_WHAT_IF + 1:
+            return unknown
+        base = [values.get(number, MET) for number in range(len(self._plan.leaves))]
+        # the answer depends on the leaves' verdicts alone: many subjects share a few patterns
+        asked = self._plan.asked
+        key = tuple(base)
+        found = asked.get(key) if asked is not None else None
+        if found is not None:
+            return found
+        what_if = self._plan.what_if
+        # outcomes[answers]: the outcome when unknown i is met if bit i of answers is set, else unmet
+        outcomes = []
+        for answers in range(1 << len(unknown)):
+            verdicts = base.copy()
+            for bit, number in enumerate(unknown):
+                verdicts[number] = _FORCED_MET if answers >> bit & 1 else _FORCED_UNMET
+            outcomes.append(_concluded(what_if(subject, verdicts.__getitem__)))
+        found = [
+            number
+            for bit, number in enumerate(unknown)
+            if any(
+                outcomes[answers] is not outcomes[answers | 1 << bit]
+                for answers in _without(bit, len(unknown))
+            )
+        ]
+        if asked is not None:
+            if len(asked) >= _ASKED:
+                asked.clear()
+            asked[key] = found
+        return found

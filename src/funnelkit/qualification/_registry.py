@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from importlib import metadata
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -14,13 +14,19 @@ from funnelkit.qualification._criteria import Criterion, is_criterion
 from funnelkit.qualification._definitions import framework_from
 from funnelkit.qualification._frameworks import Framework
 
+if TYPE_CHECKING:
+    from importlib import metadata
+
 CRITERIA_GROUP = "funnelkit.criteria"
 FRAMEWORKS_GROUP = "funnelkit.frameworks"
 
-EntryPoints = Callable[[str], Iterable[metadata.EntryPoint]]
+EntryPoints = Callable[[str], Iterable["metadata.EntryPoint"]]
 
 
 def _installed(group: str) -> Iterable[metadata.EntryPoint]:
+    # importlib.metadata brings email, zipfile and more: imported when plugins are asked for
+    from importlib import metadata
+
     return metadata.entry_points(group=group)
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from funnelkit._boundary import dump
 from funnelkit.qualification import Criterion, CriterionResult, Evidence, Verdict
 from funnelkit.testing._evidence import evidence
+from funnelkit.testing._reach import reachable
 from funnelkit.testing._strategies import leads, opportunities
 
 _SUBJECTS = evidence() | leads() | opportunities()
@@ -20,7 +21,8 @@ class CriterionContract:
     """A test suite proving a criterion is pure, total and deterministic.
 
     Subclass it with a name pytest collects and set ``criterion``; it draws leads,
-    opportunities and evidence to assess.
+    opportunities and evidence to assess (override ``subjects`` to draw others; they must survive
+    ``copy.deepcopy``). It runs as many examples as the Hypothesis profile loaded says.
 
     Example::
 
@@ -46,13 +48,34 @@ class CriterionContract:
         check()
 
     def test_pure(self) -> None:
-        """Assessing changes nothing about the subject."""
+        """Assessing changes nothing, and a result depends on nothing but its subject.
 
-        @_checked(self.subjects)
-        def check(subject: object) -> None:
-            before = dump(subject)
-            self.criterion.assess(subject)
-            assert dump(subject) == before
+        Frozen subjects cannot change by accident, so this records everything an assessment
+        could change on purpose: the subjects (as their equality sees them, before any
+        assessment), and the criterion with what it holds (a list it was given, a counter, a
+        closure), its class and the globals its functions read (around one assessment, after
+        both subjects were assessed once, so a value it works out on first use and keeps is not
+        taken for a change). After another subject, a subject must get the result it got after
+        itself, so state kept where no record reaches shows too.
+        """
+
+        @_checked(st.tuples(self.subjects, self.subjects))
+        def check(subjects: tuple[object, object]) -> None:
+            subject, other = subjects
+            criterion = self.criterion
+            untouched = reachable(subjects, cached=False)
+            for warm in (other, subject):
+                criterion.assess(warm)
+            first = criterion.assess(subject)
+            before = _state(criterion)
+            criterion.assess(other)
+            assert _state(criterion) == before, (
+                "assessing changed the criterion, its class or a global its code reads"
+            )
+            assert reachable(subjects, cached=False) == untouched, "assessing changed the subject"
+            assert criterion.assess(subject) == first, (
+                "a subject's result depends on what was assessed before it"
+            )
 
         check()
 
@@ -61,7 +84,10 @@ class CriterionContract:
 
         @_checked(self.subjects)
         def check(subject: object) -> None:
-            assert self.criterion.assess(subject) == self.criterion.assess(subject)
+            result = self.criterion.assess(subject)
+            assert self.criterion.assess(subject) == result, "the same subject got another result"
+            twin = copy.deepcopy(subject)
+            assert self.criterion.assess(twin) == result, "an equal copy of the subject got another result"
 
         check()
 
@@ -70,10 +96,27 @@ class CriterionContract:
         assert self.criterion.assess(Evidence()).verdict is not Verdict.met
 
 
+def _state(criterion: Criterion) -> object:
+    """What an assessment could change besides its subject: the criterion, and its own classes."""
+    return reachable(criterion, _namespaces(type(criterion)))
+
+
+def _namespaces(kind: type) -> list[Mapping[str, object]]:
+    # only the classes of the criterion's own package: the bases others wrote (object, Protocol,
+    # a library's) are shared by everyone, may keep caches of their own, and are not its doing
+    package = _package(kind)
+    return [vars(klass) for klass in kind.__mro__ if _package(klass) == package]
+
+
+def _package(kind: type) -> str:
+    return kind.__module__.split(".")[0]
+
+
 def _checked(subjects: st.SearchStrategy[Any]) -> Callable[[Callable[[Any], None]], Callable[[], None]]:
-    # each run builds its own Hypothesis test, so every subclass gets a test of its own
+    # each run builds its own Hypothesis test, so every subclass gets a test of its own; one
+    # broken promise is enough to report
     def decorate(check: Callable[[Any], None]) -> Callable[[], None]:
-        wrapped: Callable[[], None] = settings(max_examples=40)(given(subjects)(check))
+        wrapped: Callable[[], None] = settings(report_multiple_bugs=False)(given(subjects)(check))
         return wrapped
 
     return decorate

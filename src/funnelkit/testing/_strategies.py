@@ -13,12 +13,11 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from funnelkit._client import Client
 from funnelkit._conversion import Conversion
+from funnelkit._deals import Client, Opportunity
 from funnelkit._lead import DEFAULT_FRAMEWORK, Lead
 from funnelkit._lifecycles import ClientStatus, LeadStatus, ProspectStatus
 from funnelkit._money import Money
-from funnelkit._opportunity import Opportunity
 from funnelkit._pipeline import (
     DEFAULT_PIPELINE,
     LOST,
@@ -76,12 +75,14 @@ def money(currency: str | None = None) -> st.SearchStrategy[Money]:
     return st.builds(Money, amounts, currencies)
 
 
+@functools.cache
 def accounts() -> st.SearchStrategy[Account]:
     """Accounts of both kinds, with or without segment and territory."""
     optional = st.none() | st.sampled_from(["smb", "mid-market", "enterprise", "EMEA", "AMER"])
     return st.builds(Account, ids("A-"), _WORDS, st.sampled_from(AccountKind), optional, optional)
 
 
+@functools.cache
 def contacts() -> st.SearchStrategy[Contact]:
     """Contacts with plausible emails and any role."""
     emails = st.builds("{}@{}.example".format, ids(), ids())
@@ -93,6 +94,7 @@ def touches(at: st.SearchStrategy[datetime] | None = None) -> st.SearchStrategy[
     return st.builds(Touch, _CHANNELS, _WORDS, _TOUCH_KINDS, at if at is not None else times())
 
 
+@functools.cache
 def stages() -> st.SearchStrategy[Stage]:
     """Open stages with a probability in [0, 1] (or unknown) and any forecast category."""
     probabilities = st.none() | st.integers(0, 100).map(lambda p: Decimal(p) / 100)
@@ -106,7 +108,9 @@ def stages() -> st.SearchStrategy[Stage]:
 @st.composite
 def pipelines(draw: st.DrawFn) -> Pipeline:
     """Valid custom pipelines: unique open stages and any skip and back options."""
-    open_stages = draw(st.lists(stages(), min_size=1, max_size=6, unique_by=lambda stage: stage.value))
+    first, *later = draw(st.lists(stages(), min_size=1, max_size=6, unique_by=lambda stage: stage.value))
+    # nothing advances into the first stage, so a gate there could never be judged
+    open_stages = [Stage(first.value, first.probability, first.forecast_category), *later]
     allow_back = draw(st.booleans())
     names = [stage.value for stage in open_stages]
     # a start past the first stage leaves earlier stages unreachable unless moving back is allowed

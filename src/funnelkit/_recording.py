@@ -1,4 +1,4 @@
-"""What the lead and opportunity commands share for evidence and qualification results."""
+"""What the lead and opportunity commands share: collecting facts and disqualification reasons."""
 
 from __future__ import annotations
 
