@@ -96,7 +96,7 @@ class Combinator(Combinable):
             CriterionFailed: a child raised, or returned something other than a result; it names
                 the child (a FunnelError a child raises on purpose passes unchanged).
         """
-        return self.combine(tuple(assessed(child, subject) for child in self.children))
+        return self.combine([assessed(child, subject) for child in self.children])
 
     def combine(self, results: Sequence[CriterionResult]) -> CriterionResult:
         """Combine the children's results, in order, into this criterion's result."""

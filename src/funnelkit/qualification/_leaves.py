@@ -86,7 +86,7 @@ class FactCriterion(Combinable):
 
     def assess(self, subject: Any) -> CriterionResult:  # noqa: ANN401 - see Criterion
         """Judge the latest fact called ``self.fact``."""
-        fact = evidence_of(subject).latest(self.fact)
+        fact = evidence_of(subject).by_name.get(self.fact)
         if fact is None:
             return self._unknown
         verdict = fact_verdict(fact)

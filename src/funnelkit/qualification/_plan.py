@@ -84,6 +84,7 @@ class Plan:
         self.may_knock = not self.only_facts or _has_knock_out(policy)
         index = {id(leaf): number for number, leaf in enumerate(self.leaves)}
         self.shape = _shape(policy, index)
+        self.flat = isinstance(self.shape, tuple) and all(isinstance(leaf, int) for leaf in self.shape)
 
     def judge(self, subject: Any, latest: Latest) -> Judged:  # noqa: ANN401 - see Criterion
         """The policy's verdict on ``subject``, whose latest fact of each name is in ``latest``."""
@@ -98,6 +99,9 @@ class Plan:
 
         A gate's children that were not judged are missing.
         """
+        shape = self.shape
+        if self.flat:  # a policy of one combinator over leaves, such as BANT's
+            return list(zip(shape, tree.children, strict=False))  # type: ignore[arg-type]
         leaves: list[tuple[int, CriterionResult]] = []
 
         def walk(shape: Shape, result: CriterionResult) -> None:
