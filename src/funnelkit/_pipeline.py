@@ -16,7 +16,7 @@ from statemachine import State, StateMachine
 
 from funnelkit._errors import DefinitionError
 from funnelkit._fields import JSON_AS, REFERENCE
-from funnelkit._gates import GATE, GATE_GUARD, GATED_EVENTS, gate_framework
+from funnelkit._gates import GATE, GATE_GUARD, GATED_EVENTS, gate_framework, gate_requirements
 from funnelkit._table import Guard, TransitionTable
 from funnelkit.qualification import Criterion, Framework
 
@@ -194,7 +194,7 @@ class Pipeline:
             >>> gated.name, gated.by_value["evaluation"].requires
             ('default+meddic', ('pain', 'metrics'))
         """
-        mapped = _mapped(self, framework, milestones, requires)
+        mapped = gate_requirements(self, framework, milestones, requires)
         stages = tuple(
             attrs.evolve(
                 stage, requires=tuple(dict.fromkeys((*stage.requires, *mapped.get(stage.value, ()))))
@@ -223,65 +223,6 @@ DEFINITION = (
     "version",
     "framework",
 )
-
-
-def _mapped(
-    pipeline: Pipeline,
-    framework: Framework,
-    milestones: Mapping[str, str] | None,
-    requires: Mapping[str, Iterable[str]] | None,
-) -> dict[str, tuple[str, ...]]:
-    """Each stage's criteria from ``framework``, as :meth:`Pipeline.gated_by` maps them."""
-    where = f"gating pipeline {pipeline.name!r} by framework {getattr(framework, 'id', framework)!r}"
-    given: object = framework  # typed, but checked: a gate needs a real framework
-    if not isinstance(given, Framework):
-        raise DefinitionError(where, [f"{framework!r} is not a Framework"])
-    ids = [stage.value for stage in pipeline.stages]
-    if milestones is None and requires is None:
-        milestones = _by_order(ids, framework, where)
-    problems = []
-    if pipeline.framework is not None:
-        problems.append(f"it is gated by {pipeline.framework.id!r} already: gate the pipeline it came from")
-    mapped: dict[str, tuple[str, ...]] = {}
-    for stage, milestone in (milestones or {}).items():
-        name: object = milestone  # typed, but an unhashable one must not raise TypeError
-        found = framework.milestones.get(milestone) if isinstance(name, str) else None
-        if found is None:
-            problems.append(
-                f"milestone {milestone!r} is not one of its milestones: {list(framework.milestones)}"
-            )
-        mapped[stage] = found or ()
-    known = [criterion.id for criterion in framework.criteria]
-    for stage, names in (requires or {}).items():
-        listed = (names,) if isinstance(names, str) else tuple(names)
-        problems.extend(
-            f"criterion {name!r} is not one of its criteria: {known}" for name in listed if name not in known
-        )
-        mapped[stage] = (*mapped.get(stage, ()), *listed)
-    problems.extend(
-        f"stage {stage!r} is not one of the open stages: {ids}" for stage in mapped if stage not in ids
-    )
-    if ids[0] in mapped:
-        problems.append(f"stage {ids[0]!r} is the first: nothing advances into it, so it cannot be gated")
-    if problems:
-        raise DefinitionError(where, problems)
-    return mapped
-
-
-def _by_order(ids: list[str], framework: Framework, where: str) -> dict[str, str]:
-    """The framework's milestones on the last open stages: the last milestone on the last stage."""
-    count = len(framework.milestones)
-    if not count:
-        raise DefinitionError(
-            where, ["the framework has no milestones: say what each stage requires with requires="]
-        )
-    if count > len(ids) - 1:
-        problem = (
-            f"the framework has {count} milestones for the {len(ids) - 1} open stages after the first: "
-            "map them with milestones="
-        )
-        raise DefinitionError(where, [problem])
-    return dict(zip(ids[len(ids) - count :], framework.milestones, strict=True))
 
 
 @functools.lru_cache(maxsize=256)

@@ -73,7 +73,7 @@ class QualificationResult:
     tree: CriterionResult
     """The policy's result, with every combinator and criterion below it."""
     criteria: tuple[CriterionResult, ...]
-    """Each criterion's result, in the framework's order."""
+    """Each judged criterion's result, in the framework's order; a gate not met leaves the rest out."""
     ask_next: tuple[str, ...]
     """The unknown criteria whose answer could change the outcome."""
 
