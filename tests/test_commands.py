@@ -150,9 +150,11 @@ def test_a_conversion_reports_its_target_problems_as_its_own(lead: fk.Lead, day:
     last = deal.advance(at=day(6)).advance(at=day(6)).advance(at=day(6)).advance(at=day(6))
     with pytest.raises(fk.InvalidInput, match="client: must be a Client or None"):
         last.win(at=day(7), client="C-1", amount=fk.Money(1, "EUR"))  # type: ignore[arg-type]
-    with pytest.raises(fk.InvalidInput, match="amount: a won deal needs an amount: give amount="):
-        deal.advance(at=day(6)).advance(at=day(6)).advance(at=day(6)).advance(at=day(6)).win(
-            at=day(7), client_id="C"
+    with pytest.raises(fk.InvalidInput, match=r"client_id: give exactly one of client_id \(a new client\)"):
+        deal.win(
+            at=day(7),
+            client_id="C",
+            client=fk.Client.create("C", account=deal.account, opportunity_id="O", at=day(1)),
         )
     assert (
         repr(fk.Problem(("x",), "is required"))

@@ -7,7 +7,7 @@ against ``attrs.fields``, so a field added without a pin fails too.
 """
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -144,6 +144,9 @@ def converted_opportunity(at: datetime) -> Fields:
         "lead_id": "L-1",
         "client_id": None,
         "amount": EUR,
+        "close_date": None,
+        "manual_probability": None,
+        "manual_category": None,
         "lost_reason": None,
         "evidence": q.Evidence(),
         "history": created("Opportunity", "O-9", "discovery", at, payload),
@@ -277,6 +280,9 @@ def new_opportunity(pipeline: fk.Pipeline, **links: Any) -> tuple[fk.Opportunity
         "account": ACME,
         "pipeline": pipeline,
         **given,
+        "close_date": None,
+        "manual_probability": None,
+        "manual_category": None,
         "lost_reason": None,
         "evidence": q.Evidence(),
         "history": created("Opportunity", "O-1", first.value, day(1), payload),
@@ -315,6 +321,33 @@ def test_an_opportunity_through_the_default_pipeline_to_won() -> None:
                 {"status": stage(DEFAULT, "lost"), "lost_reason": "went quiet"},
             ),
             Step("reopen", {}, {}, {"status": stage(DEFAULT, "discovery")}),
+            Step(
+                "estimate",
+                {"close_date": date(2026, 6, 30)},
+                {"amount": EUR, "close_date": date(2026, 6, 30)},
+                {"close_date": date(2026, 6, 30)},
+            ),
+            Step(
+                "estimate",
+                {"amount": MORE},
+                {"amount": MORE, "close_date": date(2026, 6, 30)},
+                {"amount": MORE},
+            ),
+            Step(
+                "set_forecast",
+                {"probability": Decimal("0.7"), "category": fk.ForecastCategory.commit},
+                {"manual_probability": Decimal("0.7"), "manual_category": fk.ForecastCategory.commit},
+                {"manual_probability": Decimal("0.7"), "manual_category": fk.ForecastCategory.commit},
+            ),
+            Step(
+                "set_forecast",
+                {},
+                {"manual_probability": None, "manual_category": None},
+                {
+                    "manual_probability": None,
+                    "manual_category": None,
+                },
+            ),
             advance("evaluation"),
             advance("trial"),
             advance("proof"),
@@ -322,7 +355,7 @@ def test_an_opportunity_through_the_default_pipeline_to_won() -> None:
             Step(
                 "win",
                 {"client_id": "C-3"},
-                {"client_id": "C-3", "amount": EUR},
+                {"client_id": "C-3", "amount": MORE},
                 {"status": stage(DEFAULT, "won"), "client_id": "C-3"},
                 new_client,
             ),
@@ -376,6 +409,9 @@ def expanded_opportunity(at: datetime) -> Fields:
         "lead_id": None,
         "client_id": "C-3",
         "amount": None,
+        "close_date": None,
+        "manual_probability": None,
+        "manual_category": None,
         "lost_reason": None,
         "evidence": q.Evidence(),
         "history": created("Opportunity", "O-3", "discovery", at, payload),
@@ -432,7 +468,17 @@ def test_a_client_that_buys_expands_churns_and_comes_back() -> None:
 PINNED = {
     fk.Lead: {step.command for step in LEAD_STEPS} | {"fast_track"},
     fk.Prospect: {"reach_out", "respond", "exclude"},
-    fk.Opportunity: {"advance", "record", "move_back", "lose", "reopen", "win", "skip"},
+    fk.Opportunity: {
+        "advance",
+        "record",
+        "move_back",
+        "lose",
+        "reopen",
+        "win",
+        "skip",
+        "estimate",
+        "set_forecast",
+    },
     fk.Client: {"purchase", "expand", "flag_at_risk", "retain", "churn", "win_back"},
 }
 

@@ -176,14 +176,17 @@ def test_winning_again_adds_to_the_client(opportunity: fk.Opportunity, day: Day)
     assert updated.opportunity_ids == ("O-1", "O-2")
 
 
-def test_winning_needs_an_amount_and_one_client(day: Day, acme: fk.Account) -> None:
+def test_winning_needs_one_client_and_keeps_an_unknown_amount_unknown(day: Day, acme: fk.Account) -> None:
     deal = closing(fk.Opportunity.create("O-3", account=acme, at=day(1)), day)
     with pytest.raises(fk.InvalidInput) as caught:
         deal.win(at=day(9))
     assert [str(problem) for problem in caught.value.problems] == [
-        "amount: a won deal needs an amount: give amount=",
         "client_id: give exactly one of client_id (a new client) or client (the existing one) (got None)",
     ]
+    unknown = deal.win(at=day(9), client_id="C-9")
+    assert unknown.source.amount is None
+    assert unknown.source.history[-1].payload["amount"] is None
+    assert fk.load(fk.Opportunity, fk.dump(unknown.source)) == unknown.source
     priced = fk.Money(10, "EUR")
     with pytest.raises(fk.InvalidInput, match="exactly one of client_id"):
         deal.win(at=day(9), amount=priced)

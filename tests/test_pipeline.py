@@ -69,7 +69,15 @@ def test_a_skipping_pipeline() -> None:
         "fast lane", (stage("a"), stage("b"), stage("c", None)), allow_skip=True, allow_back=False
     )
     assert pipeline.lifecycle.__name__ == "FastLanePipeline"
-    assert pipeline.table.by_status["a"] == ("advance", "skip", "win", "lose", "record")
+    assert pipeline.table.by_status["a"] == (
+        "advance",
+        "skip",
+        "win",
+        "lose",
+        "record",
+        "estimate",
+        "set_forecast",
+    )
     assert pipeline.table.by_status["lost"] == ("reopen",)
     assert pipeline.first.value == "a"
     assert "a --> c : Skip [to_c]" in fk.mermaid(pipeline)
@@ -81,7 +89,7 @@ def test_skip_needs_a_later_stage(acme: fk.Account) -> None:
     at = datetime(2026, 2, 1, tzinfo=timezone.utc)
     pipeline = fk.Pipeline("p", (stage("a"), stage("b"), stage("c")), allow_skip=True)
     deal = fk.Opportunity.create("O-1", account=acme, at=at, pipeline=pipeline)
-    assert deal.allowed_events() == ("advance", "skip", "win", "lose", "record")
+    assert deal.allowed_events() == ("advance", "skip", "win", "lose", "record", "estimate", "set_forecast")
     assert deal.skip(at=at, to="c").status.value == "c"
     with pytest.raises(fk.TransitionNotAllowed) as caught:
         deal.skip(at=at, to="a")

@@ -24,7 +24,9 @@ KINDS: dict[str, type[fk.Prospect | fk.Lead | fk.Opportunity | fk.Client]] = {
 def test_the_fixtures_hold_every_kind_of_event() -> None:
     commands = {(event["subject"], event["command"]) for event in STORED["events"]}
     declared = {(kind, command) for kind, cls in KINDS.items() for command in cls.event_payloads}
-    assert commands == declared
+    # every kind of event there was; the commands added since came with schema 3
+    assert declared - commands == {("Opportunity", "estimate"), ("Opportunity", "set_forecast")}
+    assert commands <= declared
 
 
 @pytest.mark.parametrize("name", sorted(STORED["objects"]))
@@ -42,7 +44,7 @@ def test_stored_objects_load(name: str) -> None:
             assert (list(found) if isinstance(value, list) else found) == value, field
     again = fk.load(KINDS[stored["kind"]], json.loads(json.dumps(fk.dump(subject))))
     assert again == subject
-    assert fk.dump(again)["schema"] == 2
+    assert fk.dump(again)["schema"] == 3
 
 
 def test_stored_events_load() -> None:
@@ -56,7 +58,7 @@ def test_stored_events_load() -> None:
     ]
     assert len(pipelines) == 3
     assert all(fk.load(fk.Event, fk.dump(event), pipelines=pipelines) == event for event in events)
-    assert {fk.dump(event)["schema"] for event in events} == {2}
+    assert {fk.dump(event)["schema"] for event in events} == {3}
 
 
 def test_stored_values_load() -> None:

@@ -99,7 +99,7 @@ def test_events_that_do_not_follow_a_snapshot_are_refused(lead: fk.Lead, day: An
 
 @pytest.mark.parametrize("schema", [0, -1, True, "2", None, 2.0])
 def test_odd_schemas_are_refused(lead: fk.Lead, schema: object) -> None:
-    with pytest.raises(fk.InvalidInput, match="schema: must be a schema number from 1 to 2"):
+    with pytest.raises(fk.InvalidInput, match="schema: must be a schema number from 1 to 3"):
         fk.load(fk.Lead, fk.dump(lead) | {"schema": schema})
 
 
@@ -109,8 +109,8 @@ def test_documents_from_the_future_are_refused(lead: fk.Lead) -> None:
         (fk.Event, fk.dump(lead.history[0])),
         (fk.Lead, fk.snapshot(lead)),
     ):
-        with pytest.raises(fk.InvalidInput, match=r"newer funnelkit \(schema 3\)"):
-            fk.load(kind, data | {"schema": 3})
+        with pytest.raises(fk.InvalidInput, match=r"newer funnelkit \(schema 4\)"):
+            fk.load(kind, data | {"schema": 4})
 
 
 def test_non_documents_are_refused_whole() -> None:

@@ -12,6 +12,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any, Union
 
 import attrs
@@ -46,6 +47,8 @@ def expected(hint: Any) -> Expected:  # noqa: ANN401 - a type expression
         return Expected(lambda value: isinstance(value, str) and bool(value.strip()), "a non-blank string")
     if hint is type(None):
         return Expected(lambda value: value is None, "None")
+    if hint is date:  # a datetime is a date too, but not the day it means
+        return Expected(lambda value: isinstance(value, date) and not isinstance(value, datetime), "a date")
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
         members = [expected(member) for member in typing.get_args(hint)]

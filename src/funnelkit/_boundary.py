@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import typing
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -128,8 +128,8 @@ def _field(value: object, field: attrs.Attribute[Any]) -> Any:  # noqa: ANN401 -
 def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-compatible data
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (Decimal, datetime)):
-        return value.isoformat() if isinstance(value, datetime) else str(value)
+    if isinstance(value, (Decimal, date)):  # a datetime is a date too
+        return value.isoformat() if isinstance(value, date) else str(value)
     if isinstance(value, (tuple, Log)):
         return [_plain(item) for item in value]
     if isinstance(value, (Event, Subject)):

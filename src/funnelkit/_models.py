@@ -13,7 +13,7 @@ import operator
 import types
 import typing
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Union
 
@@ -49,7 +49,7 @@ class PipelineReference(pydantic.BaseModel):
 # "schema" would shadow a pydantic method, so the field has another name and "schema" as its alias
 _SCHEMA_FIELD: Any = (typing.Literal[SCHEMA], pydantic.Field(alias="schema"))
 
-SCALARS = frozenset({str, int, bool, type(None), Decimal, datetime})
+SCALARS = frozenset({str, int, bool, type(None), Decimal, datetime, date})
 """Parsed values that are already domain values: building them is returning them."""
 
 SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}

@@ -69,7 +69,7 @@ class Stage:
         return self.value == WON
 
 
-EVENTS = ("advance", "move_back", "skip", "win", "lose", "reopen", "record")
+EVENTS = ("advance", "move_back", "skip", "win", "lose", "reopen", "record", "estimate", "set_forecast")
 RESERVED = frozenset(EVENTS) | frozenset(dir(StateMachine))
 """Ids a stage may not take: they would clash with the lifecycle class built from the pipeline."""
 
@@ -88,8 +88,9 @@ class Pipeline:
     Every pipeline ends in two stages funnelkit adds, ``won`` (probability 1, closed) and ``lost``
     (probability 0, omitted). Its lifecycle has the events ``advance`` (to the next stage),
     ``move_back`` (to the previous one, if ``allow_back``), ``skip`` (``to=`` a later stage, if
-    ``allow_skip``), ``win`` (from the last open stage, or any if ``allow_skip``), ``lose`` (from
-    any open stage, with a reason) and ``reopen`` (from lost, to ``reopen_to``).
+    ``allow_skip``), ``win`` (from any open stage that no gated stage follows: winning passes no
+    gate), ``lose`` (from any open stage, with a reason), ``reopen`` (from lost, to
+    ``reopen_to``), and ``record``, ``estimate`` and ``set_forecast``, which keep the stage.
 
     Example:
         >>> from decimal import Decimal
@@ -97,7 +98,7 @@ class Pipeline:
         >>> quick = Pipeline("quick", (Stage("talk", Decimal("0.2"), F.pipeline),
         ...                            Stage("offer", Decimal("0.7"), F.commit)))
         >>> quick.table.by_status["talk"]
-        ('advance', 'lose', 'record')
+        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast')
         >>> Pipeline("broken", ())
         Traceback (most recent call last):
         ...
@@ -287,7 +288,6 @@ def _stage_faults(stage: Stage, seen: set[str]) -> list[str]:
 def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
     """Each event's (source, target) moves, in declaration order."""
     ids = [stage.value for stage in pipeline.stages]
-    last = len(ids) - 1
     moves: dict[str, list[tuple[str, str]]] = {
         "advance": list(itertools.pairwise(ids)),
         "move_back": [(later, earlier) for earlier, later in itertools.pairwise(ids)]
@@ -299,12 +299,20 @@ def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
             for target in ids[index + 1 :]
             if pipeline.allow_skip
         ],
-        "win": [(source, WON) for source in (ids if pipeline.allow_skip else ids[last:])],
+        # winning from a stage passes no gate, so only from stages no gated stage follows
+        "win": [(source, WON) for source in ids[_last_gated(pipeline) :]],
         "lose": [(source, LOST) for source in ids],
         "reopen": [(LOST, pipeline.reopen_to or pipeline.start or ids[0])],
         "record": [(stage, stage) for stage in ids],
+        "estimate": [(stage, stage) for stage in ids],
+        "set_forecast": [(stage, stage) for stage in ids],
     }
     return {event: pairs for event, pairs in moves.items() if pairs}
+
+
+def _last_gated(pipeline: Pipeline) -> int:
+    """The index of the last open stage that requires something, or 0 when none does."""
+    return max((index for index, stage in enumerate(pipeline.stages) if stage.requires), default=0)
 
 
 def _unreachable(pipeline: Pipeline) -> list[str]:

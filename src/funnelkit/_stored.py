@@ -2,15 +2,15 @@
 
 ``load`` accepts what ``dump`` writes and nothing it would have to guess at: a whole number is a
 JSON integer (not ``true`` or ``"1"``), text is a string, a time is an ISO 8601 string with its
-offset (not a number of seconds), an amount is a decimal string within the bounds money has. Every
-check takes time linear in the size of its input, and no input is nested deeper than
-``MAX_DEPTH``.
+offset (not a number of seconds), a date is an ISO 8601 date, an amount is a decimal string
+within the bounds money has. Every check takes time linear in the size of its input, and no
+input is nested deeper than ``MAX_DEPTH``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -35,6 +35,15 @@ def _iso_time(value: object) -> datetime:
     return datetime.fromisoformat(text)
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> date:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError("must be an ISO 8601 date, such as 2026-03-31")
+    return date.fromisoformat(value)
+
+
 def _decimal_text(value: object) -> Decimal:
     if not isinstance(value, str) or len(value) > MAX_DECIMAL or not _DECIMAL.fullmatch(value):
         raise ValueError(f"must be a decimal number written as a string of at most {MAX_DECIMAL} characters")
@@ -43,12 +52,14 @@ def _decimal_text(value: object) -> Decimal:
 
 StoredTime = Annotated[pydantic.AwareDatetime, pydantic.BeforeValidator(_iso_time)]
 StoredDecimal = Annotated[Decimal, pydantic.BeforeValidator(_decimal_text)]
+StoredDate = Annotated[date, pydantic.BeforeValidator(_iso_date)]
 
 STRICT: dict[Any, Any] = {
     str: pydantic.StrictStr,
     int: pydantic.StrictInt,
     bool: pydantic.StrictBool,
     datetime: StoredTime,
+    date: StoredDate,
     Decimal: StoredDecimal,
 }
 """The strict stored form of each scalar type."""

@@ -8,7 +8,9 @@ Schema 1 (funnelkit 0.1) stored events without saying their schema, an object as
 plus its history, and each opportunity's whole pipeline inside its creation event. Schema 2 adds
 the schema to every stored event and object, stores an object as its kind, id, status and
 version with its history (fields are what the history makes them), and names pipelines by name
-and version (the loader still reads a whole definition where schema 1 wrote one).
+and version (the loader still reads a whole definition where schema 1 wrote one). Schema 3 adds
+an opportunity's expected close date and its forecast set by hand to its snapshot's state (they
+are ``None`` in what schema 2 stored).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from funnelkit._errors import InvalidInput, Problem
 
-SCHEMA = 2
+SCHEMA = 3
 """The schema this release writes."""
 
 Form = str
@@ -51,9 +53,27 @@ def _object_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _event_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "schema": 3}
+
+
+_OPPORTUNITY_3 = ("close_date", "manual_probability", "manual_category")
+"""The fields schema 3 adds to an opportunity's state."""
+
+
+def _object_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    state = data.get("state")
+    if data.get("kind") == "Opportunity" and isinstance(state, Mapping):
+        # unknown in schema 2's terms: no estimate, no forecast set by hand
+        data = {**data, "state": {**dict.fromkeys(_OPPORTUNITY_3), **state}}
+    return {**data, "schema": 3}
+
+
 UPCASTERS: Mapping[tuple[Form, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
     ("event", 1): _event_1_to_2,
     ("object", 1): _object_1_to_2,
+    ("event", 2): _event_2_to_3,
+    ("object", 2): _object_2_to_3,
 }
 """For each form and schema, the function that takes its data one schema further."""
 

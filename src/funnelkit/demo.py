@@ -150,7 +150,7 @@ class _Simulation:
                 continue
             if "move_back" in deal.allowed_events() and self.chance(0.1):
                 deal = deal.move_back(at=at)
-            elif "win" in deal.allowed_events():
+            elif deal.status == deal.pipeline.stages[-1]:  # deals here are won from the last stage
                 handed = deal.win(at=at, client_id=f"C-{deal.id[2:]}")
                 self.clients.append(self.client(handed.target))
                 deal = handed.source
