@@ -117,6 +117,7 @@ def new_lead(source: fk.Touch) -> tuple[fk.Lead, Fields]:
         "recycle_count": 0,
         "opportunity_id": None,
         "evidence": q.Evidence(),
+        "owner": None,
         "history": created("Lead", "L-1", "new", day(1), payload),
         "last_at": day(1),
     }
@@ -149,6 +150,7 @@ def converted_opportunity(at: datetime) -> Fields:
         "manual_category": None,
         "lost_reason": None,
         "evidence": q.Evidence(),
+        "owner": None,
         "history": created("Opportunity", "O-9", "discovery", at, payload),
         "last_at": at,
     }
@@ -164,6 +166,12 @@ LEAD_STEPS = [
     Step("reengage", {}, {}, {"status": S.working}),
     Step("record", {"facts": FACTS}, {"facts": FACTS}, {"evidence": q.Evidence(FACTS)}),
     Step("mark_marketing_qualified", {}, {}, {"status": S.marketing_qualified}),
+    Step(
+        "assign",
+        {"owner": "u-ada", "reason": "EMEA"},
+        {"owner": "u-ada", "reason": "EMEA", "rule": None},
+        {"owner": "u-ada"},
+    ),
     Step("accept", {}, {}, {"status": S.sales_accepted}),
     Step("qualify", {}, qualified, {"status": S.sales_qualified}),
     Step(
@@ -180,6 +188,12 @@ LEAD_STEPS = [
         {"status": S.nurturing, "reason": "new budget", "recycle_count": 2},
     ),
     Step("mark_marketing_qualified", {}, {}, {"status": S.marketing_qualified}),
+    Step(
+        "assign",
+        {"owner": "u-ada", "reason": "EMEA"},
+        {"owner": "u-ada", "reason": "EMEA", "rule": None},
+        {"owner": "u-ada"},
+    ),
     Step("accept", {}, {}, {"status": S.sales_accepted}),
     Step("qualify", {}, qualified, {"status": S.sales_qualified}),
     Step(
@@ -230,6 +244,7 @@ def responded_lead(at: datetime) -> Fields:
         "recycle_count": 0,
         "opportunity_id": None,
         "evidence": q.Evidence(),
+        "owner": None,
         "history": created("Lead", "L-5", "new", at, payload),
         "last_at": at,
     }
@@ -285,6 +300,7 @@ def new_opportunity(pipeline: fk.Pipeline, **links: Any) -> tuple[fk.Opportunity
         "manual_category": None,
         "lost_reason": None,
         "evidence": q.Evidence(),
+        "owner": None,
         "history": created("Opportunity", "O-1", first.value, day(1), payload),
         "last_at": day(1),
     }
@@ -297,6 +313,7 @@ def new_client(at: datetime, id: str = "C-3", opportunity_id: str = "O-1") -> Fi
         "account": ACME,
         "opportunity_ids": (opportunity_id,),
         "reason": None,
+        "owner": None,
         "history": created("Client", id, "active", at, {"account": ACME, "opportunity_id": opportunity_id}),
         "last_at": at,
     }
@@ -319,6 +336,12 @@ def test_an_opportunity_through_the_default_pipeline_to_won() -> None:
                 {"reason": "went quiet"},
                 {"reason": "went quiet"},
                 {"status": stage(DEFAULT, "lost"), "lost_reason": "went quiet"},
+            ),
+            Step(
+                "assign",
+                {"owner": "team-emea", "reason": "lost, back to the team"},
+                {"owner": "team-emea", "reason": "lost, back to the team", "rule": None},
+                {"owner": "team-emea"},
             ),
             Step("reopen", {}, {}, {"status": stage(DEFAULT, "discovery")}),
             Step(
@@ -414,6 +437,7 @@ def expanded_opportunity(at: datetime) -> Fields:
         "manual_category": None,
         "lost_reason": None,
         "evidence": q.Evidence(),
+        "owner": None,
         "history": created("Opportunity", "O-3", "discovery", at, payload),
         "last_at": at,
     }
@@ -461,6 +485,12 @@ def test_a_client_that_buys_expands_churns_and_comes_back() -> None:
                 {"status": C.churned, "reason": "chose a rival"},
             ),
             Step("win_back", {}, {}, {"status": C.active}),
+            Step(
+                "assign",
+                {"owner": "u-bo", "reason": "account manager", "rule": "emea-accounts"},
+                {"owner": "u-bo", "reason": "account manager", "rule": "emea-accounts"},
+                {"owner": "u-bo"},
+            ),
         ],
     )
 
@@ -478,8 +508,9 @@ PINNED = {
         "skip",
         "estimate",
         "set_forecast",
+        "assign",
     },
-    fk.Client: {"purchase", "expand", "flag_at_risk", "retain", "churn", "win_back"},
+    fk.Client: {"purchase", "expand", "flag_at_risk", "retain", "churn", "win_back", "assign"},
 }
 
 

@@ -77,8 +77,9 @@ def test_a_skipping_pipeline() -> None:
         "record",
         "estimate",
         "set_forecast",
+        "assign",
     )
-    assert pipeline.table.by_status["lost"] == ("reopen",)
+    assert pipeline.table.by_status["lost"] == ("reopen", "assign")
     assert pipeline.first.value == "a"
     assert "a --> c : Skip [to_c]" in fk.mermaid(pipeline)
 
@@ -89,7 +90,8 @@ def test_skip_needs_a_later_stage(acme: fk.Account) -> None:
     at = datetime(2026, 2, 1, tzinfo=timezone.utc)
     pipeline = fk.Pipeline("p", (stage("a"), stage("b"), stage("c")), allow_skip=True)
     deal = fk.Opportunity.create("O-1", account=acme, at=at, pipeline=pipeline)
-    assert deal.allowed_events() == ("advance", "skip", "win", "lose", "record", "estimate", "set_forecast")
+    events = ("advance", "skip", "win", "lose", "record", "estimate", "set_forecast", "assign")
+    assert deal.allowed_events() == events
     assert deal.skip(at=at, to="c").status.value == "c"
     with pytest.raises(fk.TransitionNotAllowed) as caught:
         deal.skip(at=at, to="a")

@@ -21,9 +21,9 @@ from funnelkit._fields import JSON_AS
 from funnelkit._lifecycles import ClientLifecycle, ClientStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
+from funnelkit._ownership import Assignable
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
 from funnelkit._recording import collect_facts
-from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, Contact
 from funnelkit.qualification import NO_EVIDENCE, Evidence, Fact, FactValue, Summary
@@ -36,7 +36,7 @@ def _opportunity_created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Opportunity(Subject):
+class Opportunity(Assignable):
     """A qualified deal in a sales pipeline; its stage sets its probability and forecast category.
 
     Example:
@@ -53,7 +53,7 @@ class Opportunity(Subject):
         >>> deal.weighted_amount
         Money(amount=Decimal('6000.00'), currency='EUR')
         >>> deal.lose(at=day(9), reason="went with a competitor").allowed_events()
-        ('reopen',)
+        ('reopen', 'assign')
     """
 
     id: str
@@ -78,6 +78,8 @@ class Opportunity(Subject):
     """Why it was last lost."""
     evidence: Evidence = NO_EVIDENCE
     """The discovery facts recorded so far; stage gates judge them."""
+    owner: str | None = None
+    """The user or team it is assigned to; ``None`` while nobody is."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)
@@ -446,7 +448,7 @@ def _purchased(client: Client, payload: Mapping[str, Any]) -> Mapping[str, objec
 
 
 @attrs.frozen(hash=False)
-class Client(Subject):
+class Client(Assignable):
     """An account that has bought: it keeps its won opportunities and can buy again or churn.
 
     Example:
@@ -457,7 +459,7 @@ class Client(Subject):
         >>> client = fk.Client.create("C-1", account=acme, opportunity_id="O-1", at=day(1))
         >>> client = client.churn(at=day(20), reason="budget cut")
         >>> client.allowed_events()
-        ('win_back',)
+        ('win_back', 'assign')
         >>> client.win_back(at=day(28)).status.value
         'active'
     """
@@ -469,6 +471,8 @@ class Client(Subject):
     """The won opportunities, oldest first."""
     reason: str | None = None
     """Why it was last flagged at risk or churned."""
+    owner: str | None = None
+    """The user or team it is assigned to; ``None`` while nobody is."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)
@@ -599,7 +603,7 @@ class Client(Subject):
             >>> client = fk.Client.create("C-1", account=acme, opportunity_id="O-1", at=day(1))
             >>> client = client.churn(at=day(20), reason="budget cut")
             >>> client.status.value, client.reason, client.allowed_events()
-            ('churned', 'budget cut', ('win_back',))
+            ('churned', 'budget cut', ('win_back', 'assign'))
         """
         return {"reason": reason}
 

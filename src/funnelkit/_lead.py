@@ -15,9 +15,9 @@ from funnelkit._gates import result_guard
 from funnelkit._lifecycles import LeadLifecycle, LeadStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
+from funnelkit._ownership import Assignable
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
 from funnelkit._recording import collect_facts, disqualified_reason
-from funnelkit._subject import Subject
 from funnelkit._table import Guard, TransitionTable
 from funnelkit._values import Account, Channel, Contact, Touch
 from funnelkit.qualification import (
@@ -57,7 +57,7 @@ def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Lead(Subject):
+class Lead(Assignable):
     """A prospect that responded positively; worked until it converts or is disqualified.
 
     Example:
@@ -72,7 +72,7 @@ class Lead(Subject):
         ...     at=day(1),
         ... )
         >>> lead.allowed_events()
-        ('work', 'record', 'engage', 'nurture', 'mark_marketing_qualified', 'disqualify')
+        ('work', 'record', 'engage', 'assign', 'nurture', 'mark_marketing_qualified', 'disqualify')
         >>> lead.fast_track(at=day(2))
         Traceback (most recent call last):
         ...
@@ -97,6 +97,8 @@ class Lead(Subject):
     """The opportunity it converted into."""
     evidence: Evidence = NO_EVIDENCE
     """The discovery facts recorded so far; a fact never recorded is unknown."""
+    owner: str | None = None
+    """The user or team it is assigned to; ``None`` while nobody is."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)
@@ -367,7 +369,7 @@ class Lead(Subject):
             >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
             >>> lead = lead.disqualify(at=day(3), reason="student, no buying power")
             >>> lead.status.value, lead.reason, lead.allowed_events()
-            ('disqualified', 'student, no buying power', ('recycle',))
+            ('disqualified', 'student, no buying power', ('assign', 'recycle'))
         """
         return {"reason": disqualified_reason(self, "disqualify", reason)}
 

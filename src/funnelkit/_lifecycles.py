@@ -79,6 +79,15 @@ class LeadLifecycle(StateMachine):
     engage = _staying(
         s.new, s.working, s.nurturing, s.marketing_qualified, s.sales_accepted, s.sales_qualified
     )
+    assign = _staying(
+        s.new,
+        s.working,
+        s.nurturing,
+        s.marketing_qualified,
+        s.sales_accepted,
+        s.sales_qualified,
+        s.disqualified,
+    )
     nurture = s.new.to(s.nurturing) | s.working.to(s.nurturing)
     reengage = s.nurturing.to(s.working)
     mark_marketing_qualified = (
@@ -121,3 +130,4 @@ class ClientLifecycle(StateMachine):
     retain = s.at_risk.to(s.active)
     churn = s.active.to(s.churned) | s.at_risk.to(s.churned)
     win_back = s.churned.to(s.active)
+    assign = _staying(s.active, s.at_risk, s.churned)

@@ -69,7 +69,18 @@ class Stage:
         return self.value == WON
 
 
-EVENTS = ("advance", "move_back", "skip", "win", "lose", "reopen", "record", "estimate", "set_forecast")
+EVENTS = (
+    "advance",
+    "move_back",
+    "skip",
+    "win",
+    "lose",
+    "reopen",
+    "record",
+    "estimate",
+    "set_forecast",
+    "assign",
+)
 RESERVED = frozenset(EVENTS) | frozenset(dir(StateMachine))
 """Ids a stage may not take: they would clash with the lifecycle class built from the pipeline."""
 
@@ -90,7 +101,8 @@ class Pipeline:
     ``move_back`` (to the previous one, if ``allow_back``), ``skip`` (``to=`` a later stage, if
     ``allow_skip``), ``win`` (from any open stage that no gated stage follows: winning passes no
     gate), ``lose`` (from any open stage, with a reason), ``reopen`` (from lost, to
-    ``reopen_to``), and ``record``, ``estimate`` and ``set_forecast``, which keep the stage.
+    ``reopen_to``), and ``record``, ``estimate`` and ``set_forecast``, which keep the stage, and
+    ``assign`` (in any stage but won, which is final: assign the client instead).
 
     Example:
         >>> from decimal import Decimal
@@ -98,7 +110,7 @@ class Pipeline:
         >>> quick = Pipeline("quick", (Stage("talk", Decimal("0.2"), F.pipeline),
         ...                            Stage("offer", Decimal("0.7"), F.commit)))
         >>> quick.table.by_status["talk"]
-        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast')
+        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast', 'assign')
         >>> Pipeline("broken", ())
         Traceback (most recent call last):
         ...
@@ -306,6 +318,8 @@ def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
         "record": [(stage, stage) for stage in ids],
         "estimate": [(stage, stage) for stage in ids],
         "set_forecast": [(stage, stage) for stage in ids],
+        # won is final, so a won deal keeps its owner; its client is assigned instead
+        "assign": [(stage, stage) for stage in (*ids, LOST)],
     }
     return {event: pairs for event, pairs in moves.items() if pairs}
 

@@ -69,6 +69,8 @@ class Subject:
     def __init_subclass__(cls) -> None:
         """Collect the commands declared on a new kind of object and name their events."""
         super().__init_subclass__()
+        if not hasattr(cls, "creation"):  # a part of kinds, such as Assignable, not a kind itself
+            return
         commands = declarations(cls)
         cls.commands = commands
         cls.event_payloads = {CREATE: cls.creation.payload} | {

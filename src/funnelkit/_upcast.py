@@ -9,8 +9,8 @@ plus its history, and each opportunity's whole pipeline inside its creation even
 the schema to every stored event and object, stores an object as its kind, id, status and
 version with its history (fields are what the history makes them), and names pipelines by name
 and version (the loader still reads a whole definition where schema 1 wrote one). Schema 3 adds
-an opportunity's expected close date and its forecast set by hand to its snapshot's state (they
-are ``None`` in what schema 2 stored).
+the owner of leads, opportunities and clients, and an opportunity's expected close date and its
+forecast set by hand, to their snapshots' state (they are ``None`` in what schema 2 stored).
 """
 
 from __future__ import annotations
@@ -57,15 +57,21 @@ def _event_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema": 3}
 
 
-_OPPORTUNITY_3 = ("close_date", "manual_probability", "manual_category")
-"""The fields schema 3 adds to an opportunity's state."""
+ADDED_IN_3: Mapping[str, tuple[str, ...]] = {
+    "Lead": ("owner",),
+    "Opportunity": ("close_date", "manual_probability", "manual_category", "owner"),
+    "Client": ("owner",),
+}
+"""The fields schema 3 adds to each kind's state."""
 
 
 def _object_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     state = data.get("state")
-    if data.get("kind") == "Opportunity" and isinstance(state, Mapping):
-        # unknown in schema 2's terms: no estimate, no forecast set by hand
-        data = {**data, "state": {**dict.fromkeys(_OPPORTUNITY_3), **state}}
+    kind = data.get("kind")
+    added = ADDED_IN_3.get(kind, ()) if isinstance(kind, str) else ()
+    if added and isinstance(state, Mapping):
+        # unknown in schema 2's terms: no owner, no estimate, no forecast set by hand
+        data = {**data, "state": {**dict.fromkeys(added), **state}}
     return {**data, "schema": 3}
 
 

@@ -7,7 +7,7 @@ import functools
 import keyword
 import string
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -146,7 +146,19 @@ def _draw_arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetim
             values[name] = draw(fact_lists())
         elif name.endswith("_id"):
             values[name] = draw(ids(f"{name[0].upper()}-"))
+        elif name in _OPTIONAL:
+            values[name] = draw(_OPTIONAL[name])
     return values
+
+
+_OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
+    "owner": st.sampled_from(["u-ada", "u-bo", "team-emea"]),
+    "rule": st.none() | st.sampled_from(["emea-large", "round-robin"]),
+    "close_date": st.none() | st.dates(date(2026, 1, 1), date(2028, 12, 31)),
+    "probability": st.none() | st.integers(0, 100).map(lambda p: Decimal(p) / 100),
+    "category": st.none() | st.sampled_from(ForecastCategory),
+}
+"""How the other arguments of commands are drawn: owners, rules, estimates and forecasts."""
 
 
 _CHANNELS = st.sampled_from(Channel)
