@@ -149,9 +149,23 @@ def converted_opportunity(at: datetime) -> Fields:
         "manual_probability": None,
         "manual_category": None,
         "lost_reason": None,
-        "evidence": q.Evidence(),
-        "owner": None,
-        "history": created("Opportunity", "O-9", "discovery", at, payload),
+        # the lead's facts and owner go with it, as the opportunity's own events
+        "evidence": q.Evidence(FACTS),
+        "owner": "u-ada",
+        "history": (
+            *created("Opportunity", "O-9", "discovery", at, payload),
+            fk.Event("Opportunity", "O-9", 1, "record", "discovery", "discovery", at, {"facts": FACTS}),
+            fk.Event(
+                "Opportunity",
+                "O-9",
+                2,
+                "assign",
+                "discovery",
+                "discovery",
+                at,
+                {"owner": "u-ada", "reason": "carried over from lead L-1", "rule": None},
+            ),
+        ),
         "last_at": at,
     }
 

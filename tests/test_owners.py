@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 import funnelkit as fk
+import funnelkit.qualification as q
 
 ACME = fk.Account("acme", "Acme", fk.AccountKind.company)
 
@@ -52,3 +53,16 @@ def test_an_owner_is_a_non_blank_id_and_a_refusal_changes_nothing(owner: object)
     assert caught.value.what.startswith("Lead 'L-1' in status 'new' cannot 'assign'")
     assert original.version == 1
     assert original.owner is None
+
+
+def test_a_conversion_carries_the_owner_and_facts_the_lead_has_and_no_more() -> None:
+    anyone = q.Framework("anyone", "1", q.criterion("yes", lambda _subject: q.Verdict.met))
+    ready = lead().mark_marketing_qualified(at=day(2)).accept(at=day(2))
+    bare = ready.qualify(at=day(3), framework=anyone).convert(at=day(4), opportunity_id="O-1").target
+    assert [event.command for event in bare.history] == ["create"]
+    assert (bare.owner, bare.evidence) == (None, q.Evidence())
+    owned = ready.assign(at=day(3), owner="u-ada", reason="x").qualify(at=day(3), framework=anyone)
+    deal = owned.convert(at=day(4), opportunity_id="O-2").target
+    assert [event.command for event in deal.history] == ["create", "assign"]
+    assert deal.owner == "u-ada"
+    assert deal.history[-1].payload["reason"] == "carried over from lead L-1"

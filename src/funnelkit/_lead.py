@@ -385,7 +385,9 @@ class Lead(Assignable):
         """Convert the sales-qualified lead into opportunity ``opportunity_id``.
 
         The opportunity takes over the account and contact and starts in the pipeline's first
-        stage; the lead becomes ``converted``, final and read-only. Store both sides.
+        stage; the lead's discovery facts and owner go with it, as the opportunity's own
+        ``record`` and ``assign`` events (the lead keeps its copy). The lead becomes
+        ``converted``, final and read-only. Store both sides.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -417,4 +419,11 @@ class Lead(Assignable):
             amount=amount,
             pipeline=pipeline,
         )
+        # what the lead learned goes with it, as events of the opportunity's own
+        if self.evidence.facts:
+            opportunity = opportunity.record(at=at, facts=self.evidence.facts)
+        if self.owner is not None:
+            opportunity = opportunity.assign(
+                at=at, owner=self.owner, reason=f"carried over from lead {self.id}"
+            )
         return {"opportunity_id": text}, opportunity
