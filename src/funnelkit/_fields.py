@@ -13,6 +13,11 @@ REFERENCE = "reference"
 it is never rebuilt from stored data; the caller passes what it refers to."""
 
 
+SINCE = "since"
+"""Field metadata key: the schema that added the field; stored data older than that may lack it,
+and loads with the field's default."""
+
+
 def stored_fields(kind: Any) -> list[attrs.Attribute[Any]]:  # noqa: ANN401 - an attrs class
     """The fields of ``kind`` that stored data holds: those it is built from."""
     return [field for field in attrs.fields(kind) if field.init]

@@ -82,7 +82,8 @@ class Lead(Assignable):
     id: str
     status: LeadStatus
     account: Account
-    contact: Contact
+    contact: Contact | None
+    """The person who responded; ``None`` for a company-level or anonymous lead."""
     source: Touch
     """The response that made the prospect a lead."""
     prospect_id: str | None = None
@@ -109,7 +110,7 @@ class Lead(Assignable):
     _kind: ClassVar = "Lead"
     _statuses: ClassVar = {status.value: status for status in LeadStatus}
     creation: ClassVar = creation(
-        "Created", _created, account=Account, contact=Contact, source=Touch, prospect_id=str | None
+        "Created", _created, account=Account, contact=Contact | None, source=Touch, prospect_id=str | None
     )
 
     @classmethod
@@ -118,7 +119,7 @@ class Lead(Assignable):
         id: str,
         *,
         account: Account,
-        contact: Contact,
+        contact: Contact | None = None,
         source: Touch,
         at: datetime,
         prospect_id: str | None = None,

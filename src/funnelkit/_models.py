@@ -21,7 +21,7 @@ import attrs
 import pydantic
 
 from funnelkit._events import PAST_TENSE, Event
-from funnelkit._fields import JSON_AS, REFERENCE, state_fields, stored_fields
+from funnelkit._fields import JSON_AS, REFERENCE, SINCE, state_fields, stored_fields
 from funnelkit._log import Log
 from funnelkit._pipeline import Pipeline
 from funnelkit._public import type_hints
@@ -68,8 +68,9 @@ def model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  
             fields[field.name] = (FrameworkReference | None, None)
             continue
         annotation = _annotation(hints[field.name], for_schema=for_schema)
-        # every other field is required: dump writes them all, and a missing one is a problem
-        fields[field.name] = (annotation, ...)
+        # every other field is required (dump writes them all, and a missing one is a problem),
+        # but those added since the data was written: they take their default
+        fields[field.name] = (annotation, field.default if SINCE in field.metadata else ...)
     model: type[pydantic.BaseModel] = pydantic.create_model(
         kind.__name__,
         __config__=pydantic.ConfigDict(extra="forbid"),

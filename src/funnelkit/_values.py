@@ -10,8 +10,9 @@ from typing import Any
 
 import attrs
 
-from funnelkit._errors import InvalidInput, Problem
+from funnelkit._errors import MISSING, InvalidInput, Problem
 from funnelkit._events import utc
+from funnelkit._fields import SINCE
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -141,10 +142,26 @@ MAX_EMAIL = 254
 
 
 def _check_email(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checked here
+    if value is None:
+        return
     # the length first: the pattern takes time that grows faster than the address
     if not isinstance(value, str) or len(value) > MAX_EMAIL or not _EMAIL.fullmatch(value):
         raise InvalidInput(
             "Contact", [Problem(("email",), "must be an address like name@example.com", value)]
+        )
+
+
+MAX_PHONE = 32
+"""The longest phone number a contact may give, with spaces and punctuation."""
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*[0-9]")
+
+
+def _check_phone(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checked here
+    if value is not None and (
+        not isinstance(value, str) or len(value) > MAX_PHONE or not _PHONE.fullmatch(value)
+    ):
+        raise InvalidInput(
+            "Contact", [Problem(("phone",), "must be a phone number like +44 20 7946 0958", value)]
         )
 
 
@@ -159,8 +176,16 @@ class Contact:
     """
 
     name: str = attrs.field(validator=non_blank("Contact"))
-    email: str = attrs.field(validator=_check_email)
+    email: str | None = attrs.field(default=None, validator=_check_email)
+    """An address like ``name@example.com``; ``None`` for a contact known by phone alone."""
     role: ContactRole = attrs.field(default=ContactRole.other, validator=_member_of("Contact", ContactRole))
+    phone: str | None = attrs.field(default=None, validator=_check_phone, metadata={SINCE: 3})
+    """A phone number as given, such as ``"+44 20 7946 0958"``."""
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a contact nobody could reach: it needs an email, a phone or both."""
+        if self.email is None and self.phone is None:
+            raise InvalidInput("Contact", [Problem(("email",), "give an email, a phone or both", MISSING)])
 
 
 def aware(kind: str) -> Validator:

@@ -84,9 +84,16 @@ def accounts() -> st.SearchStrategy[Account]:
 
 @functools.cache
 def contacts() -> st.SearchStrategy[Contact]:
-    """Contacts with plausible emails and any role."""
+    """Contacts with a plausible email, a phone or both, and any role."""
     emails = st.builds("{}@{}.example".format, ids(), ids())
-    return st.builds(Contact, _WORDS, emails, st.sampled_from(ContactRole))
+    phones = st.from_regex(r"\+[1-9][0-9]{1,3} [0-9]{3,4} [0-9]{4,6}", fullmatch=True)
+    reach = st.one_of(st.tuples(emails, st.none()), st.tuples(st.none(), phones), st.tuples(emails, phones))
+    return st.builds(
+        lambda name, found, role: Contact(name, found[0], role, found[1]),
+        _WORDS,
+        reach,
+        st.sampled_from(ContactRole),
+    )
 
 
 def touches(at: st.SearchStrategy[datetime] | None = None) -> st.SearchStrategy[Touch]:
@@ -275,7 +282,7 @@ def leads(
     lead = Lead.create(
         draw(ids("L-")),
         account=draw(accounts()),
-        contact=draw(contacts()),
+        contact=draw(st.none() | contacts()),  # a company-level or anonymous lead has none
         source=draw(touches(st.just(at))),
         at=at,
         prospect_id=draw(st.none() | ids("P-")),
