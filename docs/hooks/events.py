@@ -86,6 +86,10 @@ def _value(definition: Schema) -> Iterator[str]:
     if "enum" in definition:
         yield f"A string, one of {_json(definition)}."
         return
+    if "anyOf" in definition:  # an open vocabulary: a built-in value or a name of the user's own
+        built_in, own = definition["anyOf"]
+        yield f"A string, one of {_json(built_in)}, or a name of your own matching `{own['pattern']}`."
+        return
     yield "| field | JSON |"
     yield "|---|---|"
     for field, schema in definition["properties"].items():

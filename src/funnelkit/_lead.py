@@ -33,7 +33,7 @@ from funnelkit.qualification import (
 
 
 def _may_fast_track(lead: Lead, _payload: object) -> bool:
-    return lead.source.kind.is_hand_raise or lead.source.channel is Channel.sales
+    return lead.source.is_hand_raise or lead.source.channel is Channel.sales
 
 
 GUARDS = {

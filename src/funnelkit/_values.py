@@ -53,6 +53,11 @@ def _optional_text(kind: str) -> Validator:
     return validate
 
 
+def _optional_flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInput("Touch", [Problem((attribute.name,), "must be True, False or None", value)])
+
+
 def _member_of(kind: str, enumeration: type[enum.Enum]) -> Validator:
     def validate(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
         if not isinstance(value, enumeration):
@@ -81,8 +86,44 @@ class ContactRole(str, enum.Enum):
     other = "other"
 
 
-class Channel(str, enum.Enum):
-    """The medium a touch came through."""
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""A value of the user's own in an open vocabulary: a snake_case name, such as ``paid_search``."""
+
+
+class OpenVocabulary(str, enum.Enum):
+    """Built-in values that also take values of the user's own, such as ``Channel("paid_search")``.
+
+    A value of the user's own is a snake_case name; it is the same object however often it is
+    asked for, compares, hashes, pickles and stores as its text, and the JSON Schema allows it.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> OpenVocabulary:
+        if not isinstance(value, str) or not _NAME.fullmatch(value):
+            built_in = ", ".join(repr(member.value) for member in cls)
+            problem = f"must be one of {built_in}, or a name of your own in snake_case, such as 'paid_search'"
+            raise InvalidInput(f"cannot make a {cls.__name__}", [Problem(("value",), problem, value)])
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        # one object per value, as for built-in members: later calls find it here
+        found: OpenVocabulary = cls._value2member_map_.setdefault(value, member)  # type: ignore[assignment]
+        return found
+
+    @property
+    def is_built_in(self) -> bool:
+        """Whether the value is one funnelkit defines, not one of the user's own."""
+        return self._name_ in type(self).__members__
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, _core_schema: object, _handler: object) -> dict[str, Any]:
+        """The JSON Schema: a built-in value, or a snake_case name of the user's own."""
+        built_in = {"enum": [member.value for member in cls]}
+        return {"title": cls.__name__, "anyOf": [built_in, {"type": "string", "pattern": _NAME.pattern}]}
+
+
+class Channel(OpenVocabulary):
+    """The medium a touch came through: a built-in one, or one of your own (``Channel("partner")``)."""
 
     search = "search"
     display = "display"
@@ -97,8 +138,8 @@ class Channel(str, enum.Enum):
     """Outbound work by sales: a touch on this channel makes a sales-generated lead."""
 
 
-class TouchKind(str, enum.Enum):
-    """What happened in one interaction."""
+class TouchKind(OpenVocabulary):
+    """What happened in one interaction: a built-in kind, or one of your own (``TouchKind("page_view")``)."""
 
     impression = "impression"
     click = "click"
@@ -114,7 +155,10 @@ class TouchKind(str, enum.Enum):
 
     @property
     def is_hand_raise(self) -> bool:
-        """Whether the person asked to talk to sales, which lets a lead skip MQL."""
+        """Whether the person asked to talk to sales, which lets a lead skip MQL.
+
+        A kind of your own is not, unless a touch says otherwise (``Touch(..., hand_raise=True)``).
+        """
         return self in (TouchKind.demo_request, TouchKind.contact_request)
 
 
@@ -215,3 +259,22 @@ class Touch:
     kind: TouchKind = attrs.field(validator=_member_of("Touch", TouchKind))
     at: datetime = attrs.field(converter=utc, validator=aware("Touch"))
     """When it happened, in UTC."""
+    hand_raise: bool | None = attrs.field(default=None, validator=_optional_flag, metadata={SINCE: 3})
+    """Whether the person asked to talk to sales; ``None`` leaves it to the kind."""
+    url: str | None = attrs.field(default=None, validator=_optional_text("Touch"), metadata={SINCE: 3})
+    """The landing page or link, as given."""
+    utm_source: str | None = attrs.field(default=None, validator=_optional_text("Touch"), metadata={SINCE: 3})
+    """Where the visitor came from, such as ``"google"`` (UTM source)."""
+    utm_medium: str | None = attrs.field(default=None, validator=_optional_text("Touch"), metadata={SINCE: 3})
+    """The kind of traffic, such as ``"cpc"`` (UTM medium)."""
+    utm_term: str | None = attrs.field(default=None, validator=_optional_text("Touch"), metadata={SINCE: 3})
+    """The paid keyword (UTM term)."""
+    utm_content: str | None = attrs.field(
+        default=None, validator=_optional_text("Touch"), metadata={SINCE: 3}
+    )
+    """Which ad or link was followed (UTM content)."""
+
+    @property
+    def is_hand_raise(self) -> bool:
+        """Whether the person asked to talk to sales: as the touch says, or else as its kind says."""
+        return self.kind.is_hand_raise if self.hand_raise is None else self.hand_raise

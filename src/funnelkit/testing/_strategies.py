@@ -168,8 +168,10 @@ _OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
 """How the other arguments of commands are drawn: owners, rules, estimates and forecasts."""
 
 
-_CHANNELS = st.sampled_from(Channel)
-_TOUCH_KINDS = st.sampled_from(TouchKind)
+_CHANNELS = st.sampled_from(Channel) | st.sampled_from(["paid_search", "organic_search", "partner"]).map(
+    Channel
+)
+_TOUCH_KINDS = st.sampled_from(TouchKind) | st.sampled_from(["page_view", "trial_signup"]).map(TouchKind)
 
 
 def _currency(subject: Subject) -> str | None:
