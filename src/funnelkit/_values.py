@@ -93,8 +93,8 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 class OpenVocabulary(str, enum.Enum):
     """Built-in values that also take values of the user's own, such as ``Channel("paid_search")``.
 
-    A value of the user's own is a snake_case name; it is the same object however often it is
-    asked for, compares, hashes, pickles and stores as its text, and the JSON Schema allows it.
+    A value of the user's own is a snake_case name; it compares, hashes, pickles and stores as its
+    text (use ``==``, not ``is``, for values of your own), and the JSON Schema allows it.
     """
 
     @classmethod
@@ -103,12 +103,12 @@ class OpenVocabulary(str, enum.Enum):
             built_in = ", ".join(repr(member.value) for member in cls)
             problem = f"must be one of {built_in}, or a name of your own in snake_case, such as 'paid_search'"
             raise InvalidInput(f"cannot make a {cls.__name__}", [Problem(("value",), problem, value)])
+        # a new object each time, equal to the others of its value: no registry grows with the
+        # names untrusted data may bring
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
-        # one object per value, as for built-in members: later calls find it here
-        found: OpenVocabulary = cls._value2member_map_.setdefault(value, member)  # type: ignore[assignment]
-        return found
+        return member
 
     @property
     def is_built_in(self) -> bool:
