@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 
 import funnelkit as fk
+import funnelkit.qualification as q
 from funnelkit import testing
+from funnelkit._command import handover, keep
 from funnelkit.qualification import FactValue
 
 
@@ -169,3 +171,27 @@ def test_arguments_without_a_checkable_type_are_taken_as_they_come() -> None:
     assert expected(TypeVar("T")) is ANYTHING
     assert ANYTHING.test(object())
     assert expected(str | None).words == "a non-blank string or None"
+
+
+@attrs.frozen(hash=False)
+class StrictLead(fk.Lead):
+    """A user's subclass whose conversion makes its opportunity its own way, and gets it wrong."""
+
+    @handover("Converted", effect=keep("opportunity_id"), opportunity_id=str)
+    def convert(self, *, at: Any, opportunity_id: str) -> Any:  # type: ignore[override] # fewer options
+        target = fk.Opportunity.create(opportunity_id, account=self.account, at=at)
+        return {"opportunity_id": opportunity_id}, target.assign(at=at, owner=" ", reason="x")
+
+
+def test_a_target_that_refuses_is_reported_as_the_commands_own_problem(lead: fk.Lead, day: Any) -> None:
+    strict = StrictLead.create(
+        "L-8", account=lead.account, contact=lead.contact, source=lead.source, at=day(1)
+    )
+    anyone = q.Framework("anyone", "1", q.criterion("yes", lambda _subject: q.Verdict.met))
+    ready = strict.mark_marketing_qualified(at=day(2)).accept(at=day(2)).qualify(at=day(2), framework=anyone)
+    with pytest.raises(fk.InvalidInput) as caught:
+        ready.convert(at=day(3), opportunity_id="O-8")
+    assert str(caught.value) == (
+        "Lead 'L-8' in status 'sales_qualified' cannot 'convert':\n"
+        "  - owner: must be a non-blank string (got ' ')"
+    )

@@ -202,7 +202,10 @@ def test_winning_needs_one_client_and_keeps_an_unknown_amount_unknown(day: Day, 
     busy = fk.Client.create("C-3", account=acme, opportunity_id="O-0", at=day(10))
     with pytest.raises(fk.InvalidInput) as caught:
         deal.win(at=day(9), client=busy, amount=priced)
-    assert str(caught.value).startswith("Opportunity 'O-3' in status 'negotiation' cannot 'win':\n  - at:")
+    assert str(caught.value).startswith(
+        "Opportunity 'O-3' in status 'negotiation' cannot 'win':\n"
+        "  - at: is earlier than client 'C-3''s latest event, at 2026-01-10T00:00:00+00:00"
+    )
 
 
 def test_a_churned_client_must_be_won_back_first(opportunity: fk.Opportunity, day: Day) -> None:

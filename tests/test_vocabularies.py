@@ -65,11 +65,15 @@ def test_touches_carry_utm_parameters_and_say_whether_they_raise_a_hand() -> Non
 def test_the_json_schema_allows_values_of_your_own_and_load_refuses_others() -> None:
     schema = fk.json_schema(fk.Touch)
     channel = schema["$defs"]["Channel"]
-    assert {"type": "string", "pattern": "[a-z][a-z0-9_]{0,63}"} in channel["anyOf"]
+    assert {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"} in channel["anyOf"]
     data = fk.dump(fk.Touch(fk.Channel("partner"), "x", fk.TouchKind("page_view"), AT))
     assert fk.load(fk.Touch, data).channel == fk.Channel("partner")
-    with pytest.raises(fk.InvalidInput, match="channel"):
+    with pytest.raises(
+        fk.InvalidInput, match=r"channel: must be one of .* or a name of your own in snake_case"
+    ):
         fk.load(fk.Touch, data | {"channel": "Not A Name"})
+    with pytest.raises(fk.InvalidInput, match=r"or one of your own: Channel\('a_snake_case_name'\)"):
+        fk.Touch(None, "x", fk.TouchKind.click, AT)  # type: ignore[arg-type]
 
 
 @given(testing.touches())

@@ -20,6 +20,7 @@ from typing import Any, Union
 import attrs
 import pydantic
 
+from funnelkit._errors import InvalidInput
 from funnelkit._events import PAST_TENSE, Event
 from funnelkit._fields import JSON_AS, REFERENCE, SINCE, state_fields, stored_fields
 from funnelkit._log import Log
@@ -28,6 +29,7 @@ from funnelkit._public import type_hints
 from funnelkit._replay import KINDS
 from funnelkit._stored import STRICT, StoredTime
 from funnelkit._upcast import SCHEMA
+from funnelkit._values import OpenVocabulary
 
 
 class FrameworkReference(pydantic.BaseModel):
@@ -83,8 +85,9 @@ def model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  
 
 def _annotation(hint: Any, *, for_schema: bool) -> Any:  # noqa: ANN401 - a type expression
     origin = typing.get_origin(hint)
-    if hint in STRICT:
-        return STRICT[hint]
+    scalar = _scalar(hint)
+    if scalar is not None:
+        return scalar
     if hint is Pipeline:
         # stored by name and version; an older schema stored the whole definition
         return PipelineReference | model(Pipeline, for_schema=for_schema)
@@ -95,6 +98,26 @@ def _annotation(hint: Any, *, for_schema: bool) -> Any:  # noqa: ANN401 - a type
     if origin in (tuple, Log):
         return types.GenericAlias(list, _annotation(typing.get_args(hint)[0], for_schema=for_schema))
     return hint
+
+
+def _scalar(hint: Any) -> Any:  # noqa: ANN401 - a type expression
+    """The strict stored form of a scalar type, or ``None`` for any other type."""
+    if hint in STRICT:
+        return STRICT[hint]
+    if isinstance(hint, type) and issubclass(hint, OpenVocabulary):
+        # parsed by the enumeration itself, so a refusal says that names of your own are allowed
+        return typing.Annotated[hint, pydantic.BeforeValidator(_vocabulary(hint))]
+    return None
+
+
+def _vocabulary(kind: type[OpenVocabulary]) -> Any:  # noqa: ANN401 - a validator function
+    def parse(value: object) -> OpenVocabulary:
+        try:
+            return kind(value)
+        except InvalidInput as error:
+            raise ValueError(error.problems[0].message) from None
+
+    return parse
 
 
 def _literal(values: tuple[str, ...]) -> Any:  # noqa: ANN401 - a type expression

@@ -62,6 +62,8 @@ def _member_of(kind: str, enumeration: type[enum.Enum]) -> Validator:
     def validate(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
         if not isinstance(value, enumeration):
             allowed = ", ".join(repr(member.value) for member in enumeration)
+            if issubclass(enumeration, OpenVocabulary):
+                allowed += f", or one of your own: {enumeration.__name__}('a_snake_case_name')"
             raise InvalidInput(kind, [Problem((attribute.name,), f"must be one of {allowed}", value)])
 
     return validate
@@ -119,7 +121,8 @@ class OpenVocabulary(str, enum.Enum):
     def __get_pydantic_json_schema__(cls, _core_schema: object, _handler: object) -> dict[str, Any]:
         """The JSON Schema: a built-in value, or a snake_case name of the user's own."""
         built_in = {"enum": [member.value for member in cls]}
-        return {"title": cls.__name__, "anyOf": [built_in, {"type": "string", "pattern": _NAME.pattern}]}
+        own = {"type": "string", "pattern": f"^{_NAME.pattern}$"}  # a JSON Schema pattern is not anchored
+        return {"title": cls.__name__, "anyOf": [built_in, own]}
 
 
 class Channel(OpenVocabulary):
