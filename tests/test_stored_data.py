@@ -75,8 +75,8 @@ def test_stored_values_load() -> None:
         value: Any = fk.load(kind, STORED["values"][name])
         assert fk.load(kind, fk.dump(value)) == value
     touch = STORED["values"]["Touch"]
-    added = dict.fromkeys(("hand_raise", "url", "utm_source", "utm_medium", "utm_term", "utm_content"))
-    assert fk.dump(fk.load(fk.Touch, touch)) == touch | {"at": "2026-03-04T12:00:00+00:00"} | added
+    # fields added since are written only when set, so the stored touch comes back as it was
+    assert fk.dump(fk.load(fk.Touch, touch)) == touch | {"at": "2026-03-04T12:00:00+00:00"}
     assert touch["at"] == "2026-03-04T09:00:00-03:00"
     pipeline = STORED["values"]["Pipeline"]
     assert fk.load(fk.Pipeline, pipeline | {"version": 1}).name == pipeline["name"]

@@ -85,3 +85,14 @@ def test_drawn_touches_round_trip(touch: fk.Touch) -> None:
 def test_custom_and_built_in_values_never_meet(custom: str, built_in: fk.Channel) -> None:
     assert fk.Channel(custom) != built_in
     assert fk.Channel(custom).is_built_in is False
+
+
+def test_fields_added_since_are_written_only_when_set() -> None:
+    plain = fk.dump(fk.Touch(fk.Channel.email, "x", fk.TouchKind.click, AT))
+    assert set(plain) == {"channel", "campaign", "kind", "at"}
+    tagged = fk.dump(
+        fk.Touch(fk.Channel.email, "x", fk.TouchKind.click, AT, utm_source="news", hand_raise=False)
+    )
+    assert (tagged["utm_source"], tagged["hand_raise"]) == ("news", False)
+    assert "phone" not in fk.dump(fk.Contact("Ada", "ada@acme.example"))
+    assert fk.dump(fk.Contact("Bo", phone="+1 555 0100"))["phone"] == "+1 555 0100"

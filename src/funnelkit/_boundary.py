@@ -23,7 +23,7 @@ import attrs
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import Event
-from funnelkit._fields import JSON_AS, REFERENCE, state_fields, stored_fields
+from funnelkit._fields import JSON_AS, REFERENCE, SINCE, state_fields, stored_fields
 from funnelkit._log import Log
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
 from funnelkit._subject import Subject
@@ -136,7 +136,13 @@ def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-compatible data
         return dump(value)
     if attrs.has(type(value)):
         kind: Any = type(value)
-        return {field.name: _field(value, field) for field in stored_fields(kind)}
+        # a field added since schema 2 is written only when it differs from its default: data
+        # that does not use it stays as small as it was, and loads with the default again
+        return {
+            field.name: _field(value, field)
+            for field in stored_fields(kind)
+            if SINCE not in field.metadata or getattr(value, field.name) != field.default
+        }
     return value
 
 
