@@ -118,6 +118,7 @@ def new_lead(source: fk.Touch) -> tuple[fk.Lead, Fields]:
         "opportunity_id": None,
         "evidence": q.Evidence(),
         "owner": None,
+        "buyer_stage": None,
         "history": created("Lead", "L-1", "new", day(1), payload),
         "last_at": day(1),
     }
@@ -152,6 +153,7 @@ def converted_opportunity(at: datetime) -> Fields:
         # the lead's facts and owner go with it, as the opportunity's own events
         "evidence": q.Evidence(FACTS),
         "owner": "u-ada",
+        "buyer_stage": None,
         "history": (
             *created("Opportunity", "O-9", "discovery", at, payload),
             fk.Event("Opportunity", "O-9", 1, "record", "discovery", "discovery", at, {"facts": FACTS}),
@@ -185,6 +187,12 @@ LEAD_STEPS = [
         {"owner": "u-ada", "reason": "EMEA"},
         {"owner": "u-ada", "reason": "EMEA", "rule": None},
         {"owner": "u-ada"},
+    ),
+    Step(
+        "note_buyer_stage",
+        {"stage": fk.BuyerStage.interest},
+        {"buyer_stage": fk.BuyerStage.interest},
+        {"buyer_stage": fk.BuyerStage.interest},
     ),
     Step("accept", {}, {}, {"status": S.sales_accepted}),
     Step("qualify", {}, qualified, {"status": S.sales_qualified}),
@@ -259,6 +267,7 @@ def responded_lead(at: datetime) -> Fields:
         "opportunity_id": None,
         "evidence": q.Evidence(),
         "owner": None,
+        "buyer_stage": None,
         "history": created("Lead", "L-5", "new", at, payload),
         "last_at": at,
     }
@@ -315,6 +324,7 @@ def new_opportunity(pipeline: fk.Pipeline, **links: Any) -> tuple[fk.Opportunity
         "lost_reason": None,
         "evidence": q.Evidence(),
         "owner": None,
+        "buyer_stage": None,
         "history": created("Opportunity", "O-1", first.value, day(1), payload),
         "last_at": day(1),
     }
@@ -358,6 +368,12 @@ def test_an_opportunity_through_the_default_pipeline_to_won() -> None:
                 {"owner": "team-emea"},
             ),
             Step("reopen", {}, {}, {"status": stage(DEFAULT, "discovery")}),
+            Step(
+                "note_buyer_stage",
+                {"stage": fk.BuyerStage.trial},
+                {"buyer_stage": fk.BuyerStage.trial},
+                {"buyer_stage": fk.BuyerStage.trial},
+            ),
             Step(
                 "estimate",
                 {"close_date": date(2026, 6, 30)},
@@ -452,6 +468,7 @@ def expanded_opportunity(at: datetime) -> Fields:
         "lost_reason": None,
         "evidence": q.Evidence(),
         "owner": None,
+        "buyer_stage": None,
         "history": created("Opportunity", "O-3", "discovery", at, payload),
         "last_at": at,
     }
@@ -523,6 +540,7 @@ PINNED = {
         "estimate",
         "set_forecast",
         "assign",
+        "note_buyer_stage",
     },
     fk.Client: {"purchase", "expand", "flag_at_risk", "retain", "churn", "win_back", "assign"},
 }

@@ -78,6 +78,7 @@ def test_a_skipping_pipeline() -> None:
         "estimate",
         "set_forecast",
         "assign",
+        "note_buyer_stage",
     )
     assert pipeline.table.by_status["lost"] == ("reopen", "assign")
     assert pipeline.first.value == "a"
@@ -90,7 +91,17 @@ def test_skip_needs_a_later_stage(acme: fk.Account) -> None:
     at = datetime(2026, 2, 1, tzinfo=timezone.utc)
     pipeline = fk.Pipeline("p", (stage("a"), stage("b"), stage("c")), allow_skip=True)
     deal = fk.Opportunity.create("O-1", account=acme, at=at, pipeline=pipeline)
-    events = ("advance", "skip", "win", "lose", "record", "estimate", "set_forecast", "assign")
+    events = (
+        "advance",
+        "skip",
+        "win",
+        "lose",
+        "record",
+        "estimate",
+        "set_forecast",
+        "assign",
+        "note_buyer_stage",
+    )
     assert deal.allowed_events() == events
     assert deal.skip(at=at, to="c").status.value == "c"
     with pytest.raises(fk.TransitionNotAllowed) as caught:

@@ -27,6 +27,7 @@ def test_the_fixtures_hold_every_kind_of_event() -> None:
     # every kind of event there was; the commands added since came with schema 3
     added = {("Opportunity", "estimate"), ("Opportunity", "set_forecast")}
     added |= {(kind, "assign") for kind in ("Lead", "Opportunity", "Client")}
+    added |= {(kind, "note_buyer_stage") for kind in ("Lead", "Opportunity")}
     assert declared - commands == added
     assert commands <= declared
 

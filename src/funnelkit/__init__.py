@@ -22,6 +22,7 @@ from funnelkit._errors import (
     UnknownName,
 )
 from funnelkit._events import Event
+from funnelkit._journey import BuyerStage
 from funnelkit._lead import Lead
 from funnelkit._lifecycles import (
     ClientLifecycle,
@@ -43,6 +44,7 @@ __all__ = [
     "DEFAULT_PIPELINE",
     "Account",
     "AccountKind",
+    "BuyerStage",
     "Channel",
     "Client",
     "ClientLifecycle",

@@ -19,6 +19,7 @@ from funnelkit._errors import Problem
 from funnelkit._estimates import Estimable
 from funnelkit._events import NEVER, Event
 from funnelkit._fields import JSON_AS
+from funnelkit._journey import BuyerStage, Journeyed
 from funnelkit._lifecycles import ClientLifecycle, ClientStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
@@ -37,7 +38,7 @@ def _opportunity_created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Opportunity(Estimable):
+class Opportunity(Journeyed, Estimable):
     """A qualified deal in a sales pipeline; its stage sets its probability and forecast category.
 
     Example:
@@ -81,6 +82,8 @@ class Opportunity(Estimable):
     """The discovery facts recorded so far; stage gates judge them."""
     owner: str | None = None
     """The user or team it is assigned to; ``None`` while nobody is."""
+    buyer_stage: BuyerStage | None = None
+    """Where the buyer says they are in their own journey; ``None`` until noted."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)

@@ -12,6 +12,7 @@ from funnelkit._command import Decision, command, creation, handover, keep
 from funnelkit._deals import Opportunity
 from funnelkit._events import NEVER, Event
 from funnelkit._gates import result_guard
+from funnelkit._journey import BuyerStage, Journeyed
 from funnelkit._lifecycles import LeadLifecycle, LeadStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
@@ -57,7 +58,7 @@ def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Lead(Assignable):
+class Lead(Journeyed, Assignable):
     """A prospect that responded positively; worked until it converts or is disqualified.
 
     Example:
@@ -71,8 +72,9 @@ class Lead(Assignable):
         ...     source=fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1)),
         ...     at=day(1),
         ... )
-        >>> lead.allowed_events()
-        ('work', 'record', 'engage', 'assign', 'nurture', 'mark_marketing_qualified', 'disqualify')
+        >>> lead.allowed_events()  # doctest: +NORMALIZE_WHITESPACE
+        ('work', 'record', 'engage', 'assign', 'note_buyer_stage', 'nurture',
+         'mark_marketing_qualified', 'disqualify')
         >>> lead.fast_track(at=day(2))
         Traceback (most recent call last):
         ...
@@ -100,6 +102,8 @@ class Lead(Assignable):
     """The discovery facts recorded so far; a fact never recorded is unknown."""
     owner: str | None = None
     """The user or team it is assigned to; ``None`` while nobody is."""
+    buyer_stage: BuyerStage | None = None
+    """Where the buyer says they are in their own journey; ``None`` until noted."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)

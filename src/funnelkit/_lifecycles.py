@@ -88,6 +88,9 @@ class LeadLifecycle(StateMachine):
         s.sales_qualified,
         s.disqualified,
     )
+    note_buyer_stage = _staying(
+        s.new, s.working, s.nurturing, s.marketing_qualified, s.sales_accepted, s.sales_qualified
+    )
     nurture = s.new.to(s.nurturing) | s.working.to(s.nurturing)
     reengage = s.nurturing.to(s.working)
     mark_marketing_qualified = (

@@ -80,6 +80,7 @@ EVENTS = (
     "estimate",
     "set_forecast",
     "assign",
+    "note_buyer_stage",
 )
 RESERVED = frozenset(EVENTS) | frozenset(dir(StateMachine))
 """Ids a stage may not take: they would clash with the lifecycle class built from the pipeline."""
@@ -102,7 +103,8 @@ class Pipeline:
     ``allow_skip``), ``win`` (from any open stage that no gated stage follows: winning passes no
     gate), ``lose`` (from any open stage, with a reason), ``reopen`` (from lost, to
     ``reopen_to``), and ``record``, ``estimate`` and ``set_forecast``, which keep the stage, and
-    ``assign`` (in any stage but won, which is final: assign the client instead).
+    ``assign`` (in any stage but won, which is final: assign the client instead), and
+    ``note_buyer_stage`` (in any open stage).
 
     Example:
         >>> from decimal import Decimal
@@ -110,7 +112,7 @@ class Pipeline:
         >>> quick = Pipeline("quick", (Stage("talk", Decimal("0.2"), F.pipeline),
         ...                            Stage("offer", Decimal("0.7"), F.commit)))
         >>> quick.table.by_status["talk"]
-        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast', 'assign')
+        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast', 'assign', 'note_buyer_stage')
         >>> Pipeline("broken", ())
         Traceback (most recent call last):
         ...
@@ -320,6 +322,7 @@ def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
         "set_forecast": [(stage, stage) for stage in ids],
         # won is final, so a won deal keeps its owner; its client is assigned instead
         "assign": [(stage, stage) for stage in (*ids, LOST)],
+        "note_buyer_stage": [(stage, stage) for stage in ids],
     }
     return {event: pairs for event, pairs in moves.items() if pairs}
 

@@ -9,8 +9,9 @@ plus its history, and each opportunity's whole pipeline inside its creation even
 the schema to every stored event and object, stores an object as its kind, id, status and
 version with its history (fields are what the history makes them), and names pipelines by name
 and version (the loader still reads a whole definition where schema 1 wrote one). Schema 3 adds
-the owner of leads, opportunities and clients, and an opportunity's expected close date and its
-forecast set by hand, to their snapshots' state (they are ``None`` in what schema 2 stored).
+the owner of leads, opportunities and clients, the buyer's stage of leads and opportunities,
+and an opportunity's expected close date and its forecast set by hand, to their snapshots'
+state (they are ``None`` in what schema 2 stored).
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def _event_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
 
 
 ADDED_IN_3: Mapping[str, tuple[str, ...]] = {
-    "Lead": ("owner",),
-    "Opportunity": ("close_date", "manual_probability", "manual_category", "owner"),
+    "Lead": ("owner", "buyer_stage"),
+    "Opportunity": ("close_date", "manual_probability", "manual_category", "owner", "buyer_stage"),
     "Client": ("owner",),
 }
 """The fields schema 3 adds to each kind's state."""

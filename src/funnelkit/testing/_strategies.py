@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from funnelkit._conversion import Conversion
 from funnelkit._deals import Client, Opportunity
+from funnelkit._journey import BuyerStage
 from funnelkit._lead import DEFAULT_FRAMEWORK, Lead
 from funnelkit._lifecycles import ClientStatus, LeadStatus, ProspectStatus
 from funnelkit._money import Money
@@ -164,6 +165,7 @@ _OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
     "close_date": st.none() | st.dates(date(2026, 1, 1), date(2028, 12, 31)),
     "probability": st.none() | st.integers(0, 100).map(lambda p: Decimal(p) / 100),
     "category": st.none() | st.sampled_from(ForecastCategory),
+    "stage": st.sampled_from(BuyerStage),
 }
 """How the other arguments of commands are drawn: owners, rules, estimates and forecasts."""
 
