@@ -193,5 +193,6 @@ def test_a_target_that_refuses_is_reported_as_the_commands_own_problem(lead: fk.
         ready.convert(at=day(3), opportunity_id="O-8")
     assert str(caught.value) == (
         "Lead 'L-8' in status 'sales_qualified' cannot 'convert':\n"
-        "  - owner: must be a non-blank string (got ' ')"
+        "  - owner: must be a non-blank string, says Opportunity 'O-8' in status 'discovery' cannot 'assign' "
+        "(got ' ')"
     )

@@ -204,7 +204,8 @@ def test_winning_needs_one_client_and_keeps_an_unknown_amount_unknown(day: Day, 
         deal.win(at=day(9), client=busy, amount=priced)
     assert str(caught.value).startswith(
         "Opportunity 'O-3' in status 'negotiation' cannot 'win':\n"
-        "  - at: is earlier than client 'C-3''s latest event, at 2026-01-10T00:00:00+00:00"
+        "  - at: is earlier than the latest event, at 2026-01-10T00:00:00+00:00, "
+        "says Client 'C-3' in status 'active' cannot 'purchase'"
     )
 
 

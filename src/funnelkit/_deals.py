@@ -38,7 +38,7 @@ def _opportunity_created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Opportunity(Journeyed, Estimable):
+class Opportunity(Journeyed, Estimable, Assignable):
     """A qualified deal in a sales pipeline; its stage sets its probability and forecast category.
 
     Example:
@@ -302,10 +302,6 @@ class Opportunity(Journeyed, Estimable):
             problems.append(
                 Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)
             )
-        elif client is not None and at < client.last_at:
-            # the purchase is the client's event too: say whose latest event it may not precede
-            problem = f"is earlier than client {client.id!r}'s latest event, at {client.last_at.isoformat()}"
-            problems.append(Problem(("at",), problem, at))
         if problems:
             raise self._invalid("win", problems)
         new_id = client.id if client is not None else typing.cast("str", client_id)

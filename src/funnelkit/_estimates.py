@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 from funnelkit._command import Decision, command, keep
 from funnelkit._errors import Problem
 from funnelkit._money import Money
-from funnelkit._ownership import Assignable
 from funnelkit._pipeline import ForecastCategory
+from funnelkit._subject import Subject
 
 if TYPE_CHECKING:
     from funnelkit._pipeline import Stage
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound="Estimable")
 
 
-class Estimable(Assignable):
+class Estimable(Subject):
     """The estimates and forecast of an opportunity, whose fields it declares."""
 
     __slots__ = ()

@@ -215,11 +215,14 @@ class Subject:
         try:
             decided = declaration.decide(self, at=at, **arguments)
         except InvalidInput as error:
-            # an object the command creates on the way (a conversion's target) reports its own
-            # problems: say them as this command's, against this object and its status
+            # an object the command creates or updates on the way (a conversion's target) reports
+            # its own problems: say them as this command's, naming the object they come from
             if error.what == self._context(name):
                 raise
-            raise self._invalid(name, list(error.problems)) from None
+            problems = [
+                Problem(p.location, f"{p.message}, says {error.what}", p.input) for p in error.problems
+            ]
+            raise self._invalid(name, problems) from None
         payload, other = decided if declaration.hands_over else (decided, None)
         payload = freeze(payload)
         target = table.target(status, name, self, payload)

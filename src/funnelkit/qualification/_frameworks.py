@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -15,6 +15,8 @@ from funnelkit.qualification._criteria import EVALUATING, Criterion, assessed, d
 from funnelkit.qualification._evidence import NO_EVIDENCE, Evidence
 from funnelkit.qualification._plan import MET, Judged, Plan, judged, knocked
 from funnelkit.qualification._results import CriterionResult, Verdict
+
+T = TypeVar("T")
 
 _MAX_WHAT_IF = 10
 """Past this many other unknowns, every unknown criterion is worth asking about."""
@@ -32,12 +34,6 @@ class Outcome(str, enum.Enum):
     """Not qualified yet: evidence is missing or criteria are unmet; ``ask_next`` says what to find out."""
     disqualified = "disqualified"
     """A knock-out criterion is unmet."""
-
-
-def _outcome(tree: CriterionResult) -> Outcome:
-    if knocked(tree):
-        return Outcome.disqualified
-    return Outcome.qualified if tree.verdict is Verdict.met else Outcome.not_yet
 
 
 def _without(bit: int, width: int) -> list[int]:
@@ -208,33 +204,44 @@ class Framework:
             >>> q.bant().outcome(q.Evidence(tuple(facts)))
             <Outcome.qualified: 'qualified'>
         """
-        evidence = subject if isinstance(subject, Evidence) else getattr(subject, "evidence", None)
-        if not isinstance(evidence, Evidence):
-            self._check(subject)
-            evidence = NO_EVIDENCE
-        plan = self._plan
-        if plan.only_facts:  # fact criteria cannot fail: no need to say whose they are
-            return _concluded(plan.judge(subject, evidence.by_name))
-        token = EVALUATING.set(self._name)
-        try:
-            return _concluded(plan.judge(subject, evidence.by_name))
-        finally:
-            EVALUATING.reset(token)
+        evidence = self._evidence(subject)
+        return _concluded(self._named(self._plan.judge, subject, evidence.by_name))
 
     @property
     def _name(self) -> str:
         return f"{self.id} {self.version}"
 
-    def _check(self, subject: object) -> None:
-        """Refuse a subject with no evidence, unless no criterion judges facts or it is a funnel object.
+    def _evidence(self, subject: object) -> Evidence:
+        """The evidence of ``subject``, or none where it holds none but may be judged.
 
-        Criteria of the user's own may judge any subject; facts only come from evidence.
+        A funnel object without evidence may be, and so may anything where no criterion judges
+        facts: criteria of the user's own may judge any subject.
+
+        Raises:
+            InvalidInput: a criterion judges facts, and ``subject`` is not a funnel object or Evidence.
         """
+        evidence = subject if isinstance(subject, Evidence) else getattr(subject, "evidence", None)
+        if isinstance(evidence, Evidence):
+            return evidence
         if self._plan.reads_facts and not isinstance(getattr(type(subject), "_kind", None), str):
             problem = Problem(("subject",), "must be a lead, an opportunity, or Evidence", subject)
             raise InvalidInput(
                 f"framework {self._name} judges facts and cannot judge {describe(subject)}", [problem]
             )
+        return NO_EVIDENCE
+
+    def _named(self, call: Callable[..., T], *arguments: Any) -> T:  # noqa: ANN401 - call's own
+        """``call(*arguments)``, with this framework named for the errors of the criteria it calls.
+
+        Built-in combinators over fact criteria cannot fail, so they skip the naming.
+        """
+        if self._plan.only_facts:
+            return call(*arguments)
+        token = EVALUATING.set(self._name)
+        try:
+            return call(*arguments)
+        finally:
+            EVALUATING.reset(token)
 
     def evaluate(self, subject: Any) -> QualificationResult:  # noqa: ANN401 - a lead, an opportunity or evidence
         """Judge ``subject`` (a lead, an opportunity, or evidence) by every criterion.
@@ -255,22 +262,14 @@ class Framework:
             >>> result.outcome.value, [r.verdict.value for r in result.criteria]
             ('qualified', ['met', 'unknown', 'met', 'met'])
         """
-        if not isinstance(subject, Evidence) and not isinstance(getattr(subject, "evidence", None), Evidence):
-            self._check(subject)
-        if self._plan.only_facts:  # fact criteria cannot fail: no need to say whose they are
-            tree = assessed(self.policy, subject)
-        else:
-            token = EVALUATING.set(self._name)
-            try:
-                tree = assessed(self.policy, subject)
-            finally:
-                EVALUATING.reset(token)
+        self._evidence(subject)  # refuses a subject criteria of facts cannot judge
+        tree = self._named(assessed, self.policy, subject)
         leaves = self._plan.judged_leaves(tree)
         values = {number: judged(result) for number, result in leaves}
         unknown = [number for number, result in leaves if result.verdict is Verdict.unknown]
         ask_next = tuple(self._plan.leaves[number].id for number in self._ask_next(subject, values, unknown))
         criteria = tuple(result for _, result in leaves)
-        outcome = _outcome(tree) if self._plan.may_knock else _concluded((tree.verdict, None, False))
+        outcome = _concluded((tree.verdict, None, self._plan.may_knock and knocked(tree)))
         return QualificationResult(self.id, self.version, outcome, tree, criteria, ask_next)
 
     def _ask_next(self, subject: Any, values: Mapping[int, Judged], unknown: list[int]) -> list[int]:  # noqa: ANN401 - see evaluate
