@@ -32,7 +32,7 @@ def test_errors_refine_builtins() -> None:
         assert issubclass(error, fk.FunnelError)
         assert issubclass(error, ValueError)
     assert not issubclass(fk.DefinitionError, fk.InvalidInput)
-    for lookup in (fk.UnknownCommand, fk.UnknownName):
+    for lookup in (fk.UnknownCommand, fk.UnknownName, fk.NoTerritory):
         assert issubclass(lookup, fk.FunnelError)
         assert issubclass(lookup, LookupError)
     assert issubclass(fk.CriterionFailed, RuntimeError)

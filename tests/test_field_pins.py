@@ -35,6 +35,9 @@ FACTS = (
     q.Fact("need", "faster invoicing", "discovery call", day(6), grade=3),
 )
 PAIN = q.Fact("pain", "late invoices", "demo", day(4), grade=2)
+LATER = attrs.evolve(ACME, segment="mid-market", employees=120, fields=fk.Fields({"origin": "ads"}))
+"""Acme as learned later: a bigger segment, its head count and a custom field."""
+BO = fk.Contact("Bo Chen", "bo@acme.example", fk.ContactRole.economic_buyer)
 EUR = fk.Money(Decimal("1000.00"), "EUR")
 MORE = fk.Money(Decimal("2500.00"), "EUR")
 DEFAULT = fk.DEFAULT_PIPELINE
@@ -119,6 +122,8 @@ def new_lead(source: fk.Touch) -> tuple[fk.Lead, Fields]:
         "evidence": q.Evidence(),
         "owner": None,
         "buyer_stage": None,
+        "fields": fk.Fields(),
+        "tags": frozenset(),
         "history": created("Lead", "L-1", "new", day(1), payload),
         "last_at": day(1),
     }
@@ -130,7 +135,7 @@ def qualified(lead: fk.Lead) -> Fields:
 
 def converted_opportunity(at: datetime) -> Fields:
     payload = {
-        "account": ACME,
+        "account": LATER,
         "contact": ADA,
         "lead_id": "L-1",
         "client_id": None,
@@ -140,7 +145,7 @@ def converted_opportunity(at: datetime) -> Fields:
     return {
         "id": "O-9",
         "status": stage(DEFAULT, "discovery"),
-        "account": ACME,
+        "account": LATER,
         "pipeline": DEFAULT,
         "contact": ADA,
         "lead_id": "L-1",
@@ -150,10 +155,13 @@ def converted_opportunity(at: datetime) -> Fields:
         "manual_probability": None,
         "manual_category": None,
         "lost_reason": None,
-        # the lead's facts and owner go with it, as the opportunity's own events
+        "committee": (),
+        # the lead's facts, owner, custom fields and tags go with it, as the opportunity's own events
         "evidence": q.Evidence(FACTS),
         "owner": "u-ada",
         "buyer_stage": None,
+        "fields": fk.Fields({"lead_type": "online_medium"}),
+        "tags": frozenset({"inbound"}),
         "history": (
             *created("Opportunity", "O-9", "discovery", at, payload),
             fk.Event("Opportunity", "O-9", 1, "record", "discovery", "discovery", at, {"facts": FACTS}),
@@ -167,6 +175,17 @@ def converted_opportunity(at: datetime) -> Fields:
                 at,
                 {"owner": "u-ada", "reason": "carried over from lead L-1", "rule": None},
             ),
+            fk.Event(
+                "Opportunity",
+                "O-9",
+                3,
+                "set_fields",
+                "discovery",
+                "discovery",
+                at,
+                {"fields": {"lead_type": "online_medium"}},
+            ),
+            fk.Event("Opportunity", "O-9", 4, "tag", "discovery", "discovery", at, {"tags": ("inbound",)}),
         ),
         "last_at": at,
     }
@@ -216,6 +235,31 @@ LEAD_STEPS = [
         {"owner": "u-ada", "reason": "EMEA", "rule": None},
         {"owner": "u-ada"},
     ),
+    Step(
+        "set_fields",
+        {"lead_type": "online_medium", "landing_page": "b48ec5"},
+        {"fields": {"lead_type": "online_medium", "landing_page": "b48ec5"}},
+        {"fields": fk.Fields({"lead_type": "online_medium", "landing_page": "b48ec5"})},
+    ),
+    Step(
+        "set_fields",
+        {"landing_page": None},
+        {"fields": {"landing_page": None}},
+        {"fields": fk.Fields({"lead_type": "online_medium"})},
+    ),
+    Step(
+        "tag",
+        {"tags": ["inbound", "vip"]},
+        {"tags": ("inbound", "vip")},
+        {"tags": frozenset({"inbound", "vip"})},
+    ),
+    Step("untag", {"tags": "vip"}, {"tags": ("vip",)}, {"tags": frozenset({"inbound"})}),
+    Step(
+        "update_account",
+        {"segment": "mid-market", "employees": 120, "fields": {"origin": "ads"}},
+        {"account": LATER},
+        {"account": LATER},
+    ),
     Step("accept", {}, {}, {"status": S.sales_accepted}),
     Step("qualify", {}, qualified, {"status": S.sales_qualified}),
     Step(
@@ -252,12 +296,15 @@ def new_prospect(campaign: str | None) -> tuple[fk.Prospect, Fields]:
     }
 
 
+RETAIL = attrs.evolve(ACME, industry="retail")
+
+
 def responded_lead(at: datetime) -> Fields:
-    payload = {"account": ACME, "contact": ADA, "source": REPLY, "prospect_id": "P-7"}
+    payload = {"account": RETAIL, "contact": ADA, "source": REPLY, "prospect_id": "P-7"}
     return {
         "id": "L-5",
         "status": fk.LeadStatus.new,
-        "account": ACME,
+        "account": RETAIL,
         "contact": ADA,
         "source": REPLY,
         "prospect_id": "P-7",
@@ -268,6 +315,8 @@ def responded_lead(at: datetime) -> Fields:
         "evidence": q.Evidence(),
         "owner": None,
         "buyer_stage": None,
+        "fields": fk.Fields(),
+        "tags": frozenset(),
         "history": created("Lead", "L-5", "new", at, payload),
         "last_at": at,
     }
@@ -282,6 +331,7 @@ def test_a_prospect_that_responds() -> None:
         [
             Step("reach_out", {}, {}, {"status": P.contacted}),
             Step("reach_out", {}, {}, {}),
+            Step("update_account", {"industry": "retail"}, {"account": RETAIL}, {"account": RETAIL}),
             Step(
                 "respond",
                 {"lead_id": "L-5", "touch": REPLY},
@@ -322,23 +372,32 @@ def new_opportunity(pipeline: fk.Pipeline, **links: Any) -> tuple[fk.Opportunity
         "manual_probability": None,
         "manual_category": None,
         "lost_reason": None,
+        "committee": (),
         "evidence": q.Evidence(),
         "owner": None,
         "buyer_stage": None,
+        "fields": fk.Fields(),
+        "tags": frozenset(),
         "history": created("Opportunity", "O-1", first.value, day(1), payload),
         "last_at": day(1),
     }
 
 
-def new_client(at: datetime, id: str = "C-3", opportunity_id: str = "O-1") -> Fields:
+def new_client(
+    at: datetime, id: str = "C-3", opportunity_id: str = "O-1", account: fk.Account = ACME
+) -> Fields:
     return {
         "id": id,
         "status": fk.ClientStatus.active,
-        "account": ACME,
+        "account": account,
         "opportunity_ids": (opportunity_id,),
         "reason": None,
         "owner": None,
-        "history": created("Client", id, "active", at, {"account": ACME, "opportunity_id": opportunity_id}),
+        "fields": fk.Fields(),
+        "tags": frozenset(),
+        "history": created(
+            "Client", id, "active", at, {"account": account, "opportunity_id": opportunity_id}
+        ),
         "last_at": at,
     }
 
@@ -374,6 +433,18 @@ def test_an_opportunity_through_the_default_pipeline_to_won() -> None:
                 {"buyer_stage": fk.BuyerStage.trial},
                 {"buyer_stage": fk.BuyerStage.trial},
             ),
+            Step("add_contact", {"contact": ADA}, {"contact": ADA}, {"committee": (ADA,)}),
+            Step("add_contact", {"contact": BO}, {"contact": BO}, {"committee": (ADA, BO)}),
+            Step("remove_contact", {"contact": ADA}, {"contact": "ada@acme.example"}, {"committee": (BO,)}),
+            Step(
+                "set_fields",
+                {"deal_type": "renewal"},
+                {"fields": {"deal_type": "renewal"}},
+                {"fields": fk.Fields({"deal_type": "renewal"})},
+            ),
+            Step("tag", {"tags": "partner"}, {"tags": ("partner",)}, {"tags": frozenset({"partner"})}),
+            Step("untag", {"tags": ["partner"]}, {"tags": ("partner",)}, {"tags": frozenset()}),
+            Step("update_account", {"industry": "retail"}, {"account": RETAIL}, {"account": RETAIL}),
             Step(
                 "estimate",
                 {"close_date": date(2026, 6, 30)},
@@ -410,7 +481,7 @@ def test_an_opportunity_through_the_default_pipeline_to_won() -> None:
                 {"client_id": "C-3"},
                 {"client_id": "C-3", "amount": MORE},
                 {"status": stage(DEFAULT, "won"), "client_id": "C-3"},
-                new_client,
+                lambda at: new_client(at, account=RETAIL),
             ),
         ],
     )
@@ -466,15 +537,19 @@ def expanded_opportunity(at: datetime) -> Fields:
         "manual_probability": None,
         "manual_category": None,
         "lost_reason": None,
+        "committee": (),
         "evidence": q.Evidence(),
         "owner": None,
         "buyer_stage": None,
+        "fields": fk.Fields(),
+        "tags": frozenset(),
         "history": created("Opportunity", "O-3", "discovery", at, payload),
         "last_at": at,
     }
 
 
 C = fk.ClientStatus
+BOS = attrs.evolve(ACME, owner="u-bo")
 
 
 def test_a_client_that_buys_expands_churns_and_comes_back() -> None:
@@ -522,13 +597,26 @@ def test_a_client_that_buys_expands_churns_and_comes_back() -> None:
                 {"owner": "u-bo", "reason": "account manager", "rule": "emea-accounts"},
                 {"owner": "u-bo"},
             ),
+            Step(
+                "set_fields",
+                {"plan": "pro"},
+                {"fields": {"plan": "pro"}},
+                {"fields": fk.Fields({"plan": "pro"})},
+            ),
+            Step(
+                "tag", {"tags": ("reference",)}, {"tags": ("reference",)}, {"tags": frozenset({"reference"})}
+            ),
+            Step("untag", {"tags": {"reference"}}, {"tags": ("reference",)}, {"tags": frozenset()}),
+            Step("update_account", {"owner": "u-bo"}, {"account": BOS}, {"account": BOS}),
         ],
     )
 
 
+DESCRIBING = ("set_fields", "tag", "untag", "update_account")
+
 PINNED = {
     fk.Lead: {step.command for step in LEAD_STEPS} | {"fast_track"},
-    fk.Prospect: {"reach_out", "respond", "exclude"},
+    fk.Prospect: {"reach_out", "respond", "exclude", "update_account"},
     fk.Opportunity: {
         "advance",
         "record",
@@ -541,8 +629,11 @@ PINNED = {
         "set_forecast",
         "assign",
         "note_buyer_stage",
+        "add_contact",
+        "remove_contact",
+        *DESCRIBING,
     },
-    fk.Client: {"purchase", "expand", "flag_at_risk", "retain", "churn", "win_back", "assign"},
+    fk.Client: {"purchase", "expand", "flag_at_risk", "retain", "churn", "win_back", "assign", *DESCRIBING},
 }
 
 

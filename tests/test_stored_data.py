@@ -28,6 +28,9 @@ def test_the_fixtures_hold_every_kind_of_event() -> None:
     added = {("Opportunity", "estimate"), ("Opportunity", "set_forecast")}
     added |= {(kind, "assign") for kind in ("Lead", "Opportunity", "Client")}
     added |= {(kind, "note_buyer_stage") for kind in ("Lead", "Opportunity")}
+    added |= {(kind, c) for kind in ("Lead", "Opportunity", "Client") for c in ("set_fields", "tag", "untag")}
+    added |= {(kind, "update_account") for kind in ("Prospect", "Lead", "Opportunity", "Client")}
+    added |= {("Opportunity", "add_contact"), ("Opportunity", "remove_contact")}
     assert declared - commands == added
     assert commands <= declared
 

@@ -23,6 +23,7 @@ from funnelkit._errors import (
 )
 from funnelkit._events import Event
 from funnelkit._journey import BuyerStage
+from funnelkit._json import Fields
 from funnelkit._lead import Lead
 from funnelkit._lifecycles import (
     ClientLifecycle,
@@ -33,17 +34,29 @@ from funnelkit._lifecycles import (
     ProspectStatus,
 )
 from funnelkit._log import Log
+from funnelkit._market import AttributeCriterion, MarketFit, TargetMarket, attribute
 from funnelkit._money import Money
 from funnelkit._pipeline import DEFAULT_PIPELINE, ForecastCategory, Pipeline, Stage
 from funnelkit._prospect import Prospect
 from funnelkit._public import publish as _publish
 from funnelkit._replay import replay
+from funnelkit._territories import (
+    Assignment,
+    NoTerritory,
+    Owner,
+    Rotation,
+    Territories,
+    Territory,
+    TerritoryRule,
+)
 from funnelkit._values import Account, AccountKind, Channel, Contact, ContactRole, Touch, TouchKind
 
 __all__ = [
     "DEFAULT_PIPELINE",
     "Account",
     "AccountKind",
+    "Assignment",
+    "AttributeCriterion",
     "BuyerStage",
     "Channel",
     "Client",
@@ -56,6 +69,7 @@ __all__ = [
     "CurrencyMismatch",
     "DefinitionError",
     "Event",
+    "Fields",
     "ForecastCategory",
     "FunnelError",
     "InvalidInput",
@@ -63,19 +77,28 @@ __all__ = [
     "LeadLifecycle",
     "LeadStatus",
     "Log",
+    "MarketFit",
     "Money",
+    "NoTerritory",
     "Opportunity",
+    "Owner",
     "Pipeline",
     "Problem",
     "Prospect",
     "ProspectLifecycle",
     "ProspectStatus",
+    "Rotation",
     "Stage",
+    "TargetMarket",
+    "Territories",
+    "Territory",
+    "TerritoryRule",
     "Touch",
     "TouchKind",
     "TransitionNotAllowed",
     "UnknownCommand",
     "UnknownName",
+    "attribute",
     "dump",
     "json_schema",
     "load",

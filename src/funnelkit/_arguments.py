@@ -8,6 +8,7 @@ means its container (a string is never taken for an iterable of things).
 
 from __future__ import annotations
 
+import inspect
 import sys
 import types
 import typing
@@ -38,7 +39,12 @@ def expectations(decide: Callable[..., object]) -> dict[str, Expected]:
     time a command first runs.
     """
     hints = typing.get_type_hints(decide, globalns=vars(sys.modules[decide.__module__]))
-    return {name: expected(hint) for name, hint in hints.items() if name not in ("return", "at")}
+    keyword = inspect.signature(decide).parameters
+    return {
+        name: expected(hint)
+        for name, hint in hints.items()
+        if name in keyword and name != "at" and keyword[name].kind is not inspect.Parameter.VAR_KEYWORD
+    }
 
 
 def expected(hint: Any) -> Expected:  # noqa: ANN401 - a type expression

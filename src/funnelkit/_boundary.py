@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ import attrs
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import Event
 from funnelkit._fields import JSON_AS, REFERENCE, SINCE, state_fields, stored_fields
+from funnelkit._json import thaw_json
 from funnelkit._log import Log
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
 from funnelkit._subject import Subject
@@ -126,12 +127,12 @@ def _field(value: object, field: attrs.Attribute[Any]) -> Any:  # noqa: ANN401 -
 
 
 def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-compatible data
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (Decimal, date)):  # a datetime is a date too
-        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, (enum.Enum, Decimal, date)):
+        return _scalar(value)
     if isinstance(value, (tuple, Log)):
         return [_plain(item) for item in value]
+    if isinstance(value, (Mapping, frozenset)):  # custom fields and tags
+        return thaw_json(value)
     if isinstance(value, (Event, Subject)):
         return dump(value)
     if attrs.has(type(value)):
@@ -144,6 +145,12 @@ def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-compatible data
             if SINCE not in field.metadata or getattr(value, field.name) != field.default
         }
     return value
+
+
+def _scalar(value: enum.Enum | Decimal | date) -> Any:  # noqa: ANN401 - JSON-compatible data
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value.isoformat() if isinstance(value, date) else str(value)  # a datetime is a date too
 
 
 def load(kind: type[T], data: object, *, pipelines: Iterable[Pipeline] = ()) -> T:

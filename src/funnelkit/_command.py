@@ -78,6 +78,8 @@ class Declaration:
     """The arguments without a default."""
     hands_over: bool
     """Whether the command also returns another object, as a :class:`Conversion`."""
+    open_ended: bool = False
+    """Whether the command also takes keyword arguments of the caller's own naming (``**values``)."""
     fits: Callable[[Mapping[str, object]], bool] = attrs.field(init=False, repr=False, eq=False)
     """Whether a payload has exactly the declared keys with values of the declared types."""
     changes: bool = attrs.field(init=False, repr=False, eq=False)
@@ -134,9 +136,8 @@ def _checker(shape: Mapping[str, Any]) -> Callable[[Mapping[str, object]], bool]
 
 def _declare(past: str, effect: Effect, payload: Mapping[str, object], hands_over: bool) -> Any:  # noqa: ANN401
     def decorate(decide: Callable[..., Any]) -> Any:  # noqa: ANN401 - the typed wrappers below say what
-        parameters = [
-            p for p in inspect.signature(decide).parameters.values() if p.name not in ("self", "at")
-        ]
+        every = inspect.signature(decide).parameters.values()
+        parameters = [p for p in every if p.name not in ("self", "at") and p.kind is not p.VAR_KEYWORD]
         declaration = Declaration(
             name=decide.__name__,
             past=past,
@@ -146,6 +147,7 @@ def _declare(past: str, effect: Effect, payload: Mapping[str, object], hands_ove
             arguments=frozenset(p.name for p in parameters),
             required=frozenset(p.name for p in parameters if p.default is inspect.Parameter.empty),
             hands_over=hands_over,
+            open_ended=any(p.kind is p.VAR_KEYWORD for p in every),
         )
 
         def run(self: Subject, /, **arguments: Any) -> Any:  # noqa: ANN401 - the command's own result
@@ -196,13 +198,13 @@ def handover(
 
 
 def declarations(cls: type[object]) -> dict[str, Declaration]:
-    """Every command declared on ``cls`` and its bases, by name."""
+    """Every command declared on ``cls`` and its bases, by name: the class's own first."""
     found: dict[str, Declaration] = {}
-    for klass in reversed(cls.__mro__):
+    for klass in cls.__mro__:
         for name, value in vars(klass).items():
             declaration = getattr(value, COMMAND, None)
             if isinstance(declaration, Declaration):
-                found[name] = declaration
+                found.setdefault(name, declaration)
     return found
 
 

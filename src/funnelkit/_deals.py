@@ -14,12 +14,16 @@ from typing import Any, ClassVar
 
 import attrs
 
+from funnelkit._accounts import AccountHolder
 from funnelkit._command import Decision, command, creation, handover, keep
+from funnelkit._committee import Committee
+from funnelkit._custom import Customizable
 from funnelkit._errors import Problem
 from funnelkit._estimates import Estimable
 from funnelkit._events import NEVER, Event
 from funnelkit._fields import JSON_AS
 from funnelkit._journey import BuyerStage, Journeyed
+from funnelkit._json import NO_FIELDS, Fields
 from funnelkit._lifecycles import ClientLifecycle, ClientStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
@@ -38,7 +42,7 @@ def _opportunity_created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Opportunity(Journeyed, Estimable, Assignable):
+class Opportunity(Journeyed, Estimable, Assignable, Customizable, AccountHolder, Committee):
     """A qualified deal in a sales pipeline; its stage sets its probability and forecast category.
 
     Example:
@@ -55,7 +59,7 @@ class Opportunity(Journeyed, Estimable, Assignable):
         >>> deal.weighted_amount
         Money(amount=Decimal('6000.00'), currency='EUR')
         >>> deal.lose(at=day(9), reason="went with a competitor").allowed_events()
-        ('reopen', 'assign')
+        ('reopen', 'assign', 'set_fields', 'tag', 'untag', 'update_account', 'add_contact', 'remove_contact')
     """
 
     id: str
@@ -84,6 +88,12 @@ class Opportunity(Journeyed, Estimable, Assignable):
     """The user or team it is assigned to; ``None`` while nobody is."""
     buyer_stage: BuyerStage | None = None
     """Where the buyer says they are in their own journey; ``None`` until noted."""
+    committee: tuple[Contact, ...] = ()
+    """The buying committee: the people on the buyer's side, each in their role."""
+    fields: Fields = NO_FIELDS
+    """Custom fields of your own: JSON values under snake_case names."""
+    tags: frozenset[str] = frozenset()
+    """Tags of your own."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)
@@ -353,7 +363,7 @@ def _purchased(client: Client, payload: Mapping[str, Any]) -> Mapping[str, objec
 
 
 @attrs.frozen(hash=False)
-class Client(Assignable):
+class Client(Assignable, Customizable, AccountHolder):
     """An account that has bought: it keeps its won opportunities and can buy again or churn.
 
     Example:
@@ -364,7 +374,7 @@ class Client(Assignable):
         >>> client = fk.Client.create("C-1", account=acme, opportunity_id="O-1", at=day(1))
         >>> client = client.churn(at=day(20), reason="budget cut")
         >>> client.allowed_events()
-        ('win_back', 'assign')
+        ('win_back', 'assign', 'set_fields', 'tag', 'untag', 'update_account')
         >>> client.win_back(at=day(28)).status.value
         'active'
     """
@@ -378,6 +388,10 @@ class Client(Assignable):
     """Why it was last flagged at risk or churned."""
     owner: str | None = None
     """The user or team it is assigned to; ``None`` while nobody is."""
+    fields: Fields = NO_FIELDS
+    """Custom fields of your own: JSON values under snake_case names."""
+    tags: frozenset[str] = frozenset()
+    """Tags of your own."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)
@@ -508,7 +522,7 @@ class Client(Assignable):
             >>> client = fk.Client.create("C-1", account=acme, opportunity_id="O-1", at=day(1))
             >>> client = client.churn(at=day(20), reason="budget cut")
             >>> client.status.value, client.reason, client.allowed_events()
-            ('churned', 'budget cut', ('win_back', 'assign'))
+            ('churned', 'budget cut', ('win_back', 'assign', 'set_fields', 'tag', 'untag', 'update_account'))
         """
         return {"reason": reason}
 

@@ -8,6 +8,7 @@ The tree::
     ├── TransitionNotAllowed (ValueError)   a command is not allowed from the object's status
     ├── UnknownCommand (LookupError)        an object has no command of that name
     ├── UnknownName (LookupError)           a registry has nothing registered under that name
+    ├── NoTerritory (LookupError)           no territory rule matches an account (in ``_territories``)
     ├── CriterionFailed (RuntimeError)      a user's criterion raised or returned something odd
     └── CurrencyMismatch (ValueError)       money in two currencies was combined
 

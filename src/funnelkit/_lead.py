@@ -8,11 +8,14 @@ from typing import Any, ClassVar
 
 import attrs
 
+from funnelkit._accounts import AccountHolder
 from funnelkit._command import Decision, command, creation, handover, keep
+from funnelkit._custom import Customizable
 from funnelkit._deals import Opportunity
 from funnelkit._events import NEVER, Event
 from funnelkit._gates import result_guard
 from funnelkit._journey import BuyerStage, Journeyed
+from funnelkit._json import NO_FIELDS, Fields
 from funnelkit._lifecycles import LeadLifecycle, LeadStatus
 from funnelkit._log import EMPTY_LOG, Log
 from funnelkit._money import Money
@@ -58,7 +61,7 @@ def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Lead(Journeyed, Assignable):
+class Lead(Journeyed, Assignable, Customizable, AccountHolder):
     """A prospect that responded positively; worked until it converts or is disqualified.
 
     Example:
@@ -73,8 +76,8 @@ class Lead(Journeyed, Assignable):
         ...     at=day(1),
         ... )
         >>> lead.allowed_events()  # doctest: +NORMALIZE_WHITESPACE
-        ('work', 'record', 'engage', 'assign', 'note_buyer_stage', 'nurture',
-         'mark_marketing_qualified', 'disqualify')
+        ('work', 'record', 'engage', 'assign', 'note_buyer_stage', 'set_fields', 'tag',
+         'untag', 'update_account', 'nurture', 'mark_marketing_qualified', 'disqualify')
         >>> lead.fast_track(at=day(2))
         Traceback (most recent call last):
         ...
@@ -104,6 +107,10 @@ class Lead(Journeyed, Assignable):
     """The user or team it is assigned to; ``None`` while nobody is."""
     buyer_stage: BuyerStage | None = None
     """Where the buyer says they are in their own journey; ``None`` until noted."""
+    fields: Fields = NO_FIELDS
+    """Custom fields of your own: JSON values under snake_case names."""
+    tags: frozenset[str] = frozenset()
+    """Tags of your own."""
     history: Log[Event] = EMPTY_LOG
     """Every event, oldest first: from its creation, or from the snapshot it was restored from."""
     last_at: datetime = attrs.field(default=NEVER, repr=False)
@@ -373,8 +380,9 @@ class Lead(Journeyed, Assignable):
             >>> form = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, day(1))
             >>> lead = fk.Lead.create("L-1", account=acme, contact=ada, source=form, at=day(1))
             >>> lead = lead.disqualify(at=day(3), reason="student, no buying power")
-            >>> lead.status.value, lead.reason, lead.allowed_events()
-            ('disqualified', 'student, no buying power', ('assign', 'recycle'))
+            >>> lead.status.value, lead.reason, lead.allowed_events()  # doctest: +NORMALIZE_WHITESPACE
+            ('disqualified', 'student, no buying power',
+             ('assign', 'set_fields', 'tag', 'untag', 'update_account', 'recycle'))
         """
         return {"reason": disqualified_reason(self, "disqualify", reason)}
 
@@ -390,8 +398,9 @@ class Lead(Journeyed, Assignable):
         """Convert the sales-qualified lead into opportunity ``opportunity_id``.
 
         The opportunity takes over the account and contact and starts in the pipeline's first
-        stage; the lead's discovery facts and owner go with it, as the opportunity's own
-        ``record`` and ``assign`` events (the lead keeps its copy). The lead becomes
+        stage; the lead's discovery facts, owner, custom fields and tags go with it, as the
+        opportunity's own ``record``, ``assign``, ``set_fields`` and ``tag`` events (the lead
+        keeps its copy). The lead becomes
         ``converted``, final and read-only. Store both sides.
 
         Example:
@@ -431,4 +440,8 @@ class Lead(Journeyed, Assignable):
             opportunity = opportunity.assign(
                 at=at, owner=self.owner, reason=f"carried over from lead {self.id}"
             )
+        if self.fields:
+            opportunity = opportunity.set_fields(at=at, **self.fields)
+        if self.tags:
+            opportunity = opportunity.tag(at=at, tags=self.tags)
         return {"opportunity_id": text}, opportunity

@@ -53,6 +53,11 @@ def _staying(*states: State) -> TransitionList:
     return staying
 
 
+def _unconverted(s: States) -> tuple[State, ...]:
+    """Every status of a lead but converted, which is final."""
+    return tuple(state for state in s if state.value != LeadStatus.converted)
+
+
 class ProspectLifecycle(StateMachine):
     """A name on a list that marketing works until it responds or must be left alone."""
 
@@ -65,6 +70,7 @@ class ProspectLifecycle(StateMachine):
     reach_out = s.targeted.to(s.contacted) | s.contacted.to.itself()
     respond = s.targeted.to(s.responded) | s.contacted.to(s.responded)
     exclude = s.targeted.to(s.excluded) | s.contacted.to(s.excluded)
+    update_account = _staying(s.targeted, s.contacted)
 
 
 class LeadLifecycle(StateMachine):
@@ -79,18 +85,14 @@ class LeadLifecycle(StateMachine):
     engage = _staying(
         s.new, s.working, s.nurturing, s.marketing_qualified, s.sales_accepted, s.sales_qualified
     )
-    assign = _staying(
-        s.new,
-        s.working,
-        s.nurturing,
-        s.marketing_qualified,
-        s.sales_accepted,
-        s.sales_qualified,
-        s.disqualified,
-    )
+    assign = _staying(*_unconverted(s))
     note_buyer_stage = _staying(
         s.new, s.working, s.nurturing, s.marketing_qualified, s.sales_accepted, s.sales_qualified
     )
+    set_fields = _staying(*_unconverted(s))
+    tag = _staying(*_unconverted(s))
+    untag = _staying(*_unconverted(s))
+    update_account = _staying(*_unconverted(s))
     nurture = s.new.to(s.nurturing) | s.working.to(s.nurturing)
     reengage = s.nurturing.to(s.working)
     mark_marketing_qualified = (
@@ -134,3 +136,7 @@ class ClientLifecycle(StateMachine):
     churn = s.active.to(s.churned) | s.at_risk.to(s.churned)
     win_back = s.churned.to(s.active)
     assign = _staying(s.active, s.at_risk, s.churned)
+    set_fields = _staying(s.active, s.at_risk, s.churned)
+    tag = _staying(s.active, s.at_risk, s.churned)
+    untag = _staying(s.active, s.at_risk, s.churned)
+    update_account = _staying(s.active, s.at_risk, s.churned)

@@ -23,6 +23,8 @@ import pydantic
 from funnelkit._errors import InvalidInput
 from funnelkit._events import PAST_TENSE, Event
 from funnelkit._fields import JSON_AS, REFERENCE, SINCE, state_fields, stored_fields
+from funnelkit._frozen import FrozenDict
+from funnelkit._json import NAME, Fields, field_values, tag_set
 from funnelkit._log import Log
 from funnelkit._pipeline import Pipeline
 from funnelkit._public import type_hints
@@ -72,7 +74,9 @@ def model(kind: Any, *, for_schema: bool = False) -> type[pydantic.BaseModel]:  
         annotation = _annotation(hints[field.name], for_schema=for_schema)
         # every other field is required (dump writes them all, and a missing one is a problem),
         # but those added since the data was written: they take their default
-        fields[field.name] = (annotation, field.default if SINCE in field.metadata else ...)
+        default = field.default if SINCE in field.metadata else ...
+        # a default is written into the JSON Schema, so it must be plain JSON
+        fields[field.name] = (annotation, dict(default) if isinstance(default, dict) else default)
     model: type[pydantic.BaseModel] = pydantic.create_model(
         kind.__name__,
         __config__=pydantic.ConfigDict(extra="forbid"),
@@ -104,6 +108,17 @@ def _scalar(hint: Any) -> Any:  # noqa: ANN401 - a type expression
     """The strict stored form of a scalar type, or ``None`` for any other type."""
     if hint in STRICT:
         return STRICT[hint]
+    if hint in (Fields, FrozenDict):
+        # custom fields: JSON values, frozen (a payload's changes may hold None, which clears)
+        return typing.Annotated[
+            dict[str, pydantic.JsonValue],
+            pydantic.AfterValidator(_frozen_fields(hint)),
+            pydantic.WithJsonSchema(
+                {"title": "Fields", "type": "object", "propertyNames": {"pattern": f"^{NAME.pattern}$"}}
+            ),
+        ]
+    if typing.get_origin(hint) is frozenset:
+        return typing.Annotated[list[pydantic.StrictStr], pydantic.AfterValidator(_tags)]
     if isinstance(hint, type) and issubclass(hint, OpenVocabulary):
         # parsed by the enumeration itself, so a refusal says that names of your own are allowed
         return typing.Annotated[hint, pydantic.BeforeValidator(_vocabulary(hint))]
@@ -118,6 +133,23 @@ def _vocabulary(kind: type[OpenVocabulary]) -> Any:  # noqa: ANN401 - a validato
             raise ValueError(error.problems[0].message) from None
 
     return parse
+
+
+def _frozen_fields(kind: type[FrozenDict[str, Any]]) -> Any:  # noqa: ANN401 - a validator function
+    def parse(values: dict[str, object]) -> FrozenDict[str, Any]:
+        try:
+            return kind(field_values("fields", values))
+        except InvalidInput as error:
+            raise ValueError("; ".join(f"{p.location[0]!r} {p.message}" for p in error.problems)) from None
+
+    return parse
+
+
+def _tags(tags: list[str]) -> frozenset[str]:
+    try:
+        return tag_set("tags", tags)
+    except InvalidInput as error:
+        raise ValueError("; ".join(f"{p.input!r} {p.message}" for p in error.problems)) from None
 
 
 def _literal(values: tuple[str, ...]) -> Any:  # noqa: ANN401 - a type expression

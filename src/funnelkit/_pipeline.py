@@ -81,7 +81,16 @@ EVENTS = (
     "set_forecast",
     "assign",
     "note_buyer_stage",
+    "set_fields",
+    "tag",
+    "untag",
+    "update_account",
+    "add_contact",
+    "remove_contact",
 )
+DESCRIBING = ("set_fields", "tag", "untag", "update_account", "add_contact", "remove_contact")
+"""The events that describe an opportunity (its custom fields, tags, account and buying
+committee), allowed in any stage but won, which is final."""
 RESERVED = frozenset(EVENTS) | frozenset(dir(StateMachine))
 """Ids a stage may not take: they would clash with the lifecycle class built from the pipeline."""
 
@@ -104,15 +113,18 @@ class Pipeline:
     gate), ``lose`` (from any open stage, with a reason), ``reopen`` (from lost, to
     ``reopen_to``), and ``record``, ``estimate`` and ``set_forecast``, which keep the stage, and
     ``assign`` (in any stage but won, which is final: assign the client instead), and
-    ``note_buyer_stage`` (in any open stage).
+    ``note_buyer_stage`` (in any open stage), and ``set_fields``, ``tag``, ``untag``,
+    ``update_account``, ``add_contact`` and ``remove_contact``, which keep the stage (in any
+    stage but won).
 
     Example:
         >>> from decimal import Decimal
         >>> from funnelkit import ForecastCategory as F, Pipeline, Stage
         >>> quick = Pipeline("quick", (Stage("talk", Decimal("0.2"), F.pipeline),
         ...                            Stage("offer", Decimal("0.7"), F.commit)))
-        >>> quick.table.by_status["talk"]
-        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast', 'assign', 'note_buyer_stage')
+        >>> quick.table.by_status["talk"]  # doctest: +NORMALIZE_WHITESPACE
+        ('advance', 'win', 'lose', 'record', 'estimate', 'set_forecast', 'assign', 'note_buyer_stage',
+         'set_fields', 'tag', 'untag', 'update_account', 'add_contact', 'remove_contact')
         >>> Pipeline("broken", ())
         Traceback (most recent call last):
         ...
@@ -323,6 +335,7 @@ def _moves(pipeline: Pipeline) -> dict[str, list[tuple[str, str]]]:
         # won is final, so a won deal keeps its owner; its client is assigned instead
         "assign": [(stage, stage) for stage in (*ids, LOST)],
         "note_buyer_stage": [(stage, stage) for stage in ids],
+        **{event: [(stage, stage) for stage in (*ids, LOST)] for event in DESCRIBING},
     }
     return {event: pairs for event, pairs in moves.items() if pairs}
 

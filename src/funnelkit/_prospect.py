@@ -8,12 +8,12 @@ from typing import Any, ClassVar
 
 import attrs
 
+from funnelkit._accounts import AccountHolder
 from funnelkit._command import Decision, command, creation, handover, keep
 from funnelkit._events import NEVER, Event
 from funnelkit._lead import Lead
 from funnelkit._lifecycles import ProspectLifecycle, ProspectStatus
 from funnelkit._log import EMPTY_LOG, Log
-from funnelkit._subject import Subject
 from funnelkit._table import TransitionTable
 from funnelkit._values import Account, Contact, Touch
 
@@ -23,7 +23,7 @@ def _created(payload: Mapping[str, Any]) -> Mapping[str, object]:
 
 
 @attrs.frozen(hash=False)
-class Prospect(Subject):
+class Prospect(AccountHolder):
     """A name on a list being marketed to; not yet ready for a buying conversation.
 
     Example:

@@ -203,7 +203,7 @@ class Subject:
             raise self._not_allowed(name, {})
         at = utc(arguments.pop("at", None))
         well_formed = (
-            arguments.keys() <= declaration.arguments
+            (declaration.open_ended or arguments.keys() <= declaration.arguments)
             and declaration.required <= arguments.keys()
             and declaration.accepts(arguments)
             if arguments
@@ -245,7 +245,8 @@ class Subject:
             if name not in declaration.arguments
             else Problem((name,), f"must be {expected[name].words}", value)
             for name, value in arguments.items()
-            if name not in declaration.arguments or (name in expected and not expected[name].test(value))
+            if (name not in declaration.arguments and not declaration.open_ended)
+            or (name in expected and not expected[name].test(value))
         ]
         problems.extend(
             Problem((name,), "is required") for name in sorted(declaration.required - arguments.keys())

@@ -59,11 +59,22 @@ def _event_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
 
 
 ADDED_IN_3: Mapping[str, tuple[str, ...]] = {
-    "Lead": ("owner", "buyer_stage"),
-    "Opportunity": ("close_date", "manual_probability", "manual_category", "owner", "buyer_stage"),
-    "Client": ("owner",),
+    "Lead": ("owner", "buyer_stage", "fields", "tags"),
+    "Opportunity": (
+        "close_date",
+        "manual_probability",
+        "manual_category",
+        "owner",
+        "buyer_stage",
+        "committee",
+        "fields",
+        "tags",
+    ),
+    "Client": ("owner", "fields", "tags"),
 }
 """The fields schema 3 adds to each kind's state."""
+EMPTY_IN_3: Mapping[str, object] = {"fields": {}, "tags": [], "committee": []}
+"""What schema 2 data had for the fields schema 3 adds that are not ``None`` when unknown."""
 
 
 def _object_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +83,8 @@ def _object_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     added = ADDED_IN_3.get(kind, ()) if isinstance(kind, str) else ()
     if added and isinstance(state, Mapping):
         # unknown in schema 2's terms: no owner, no estimate, no forecast set by hand
-        data = {**data, "state": {**dict.fromkeys(added), **state}}
+        defaults = {name: EMPTY_IN_3.get(name) for name in added}
+        data = {**data, "state": {**defaults, **state}}
     return {**data, "schema": 3}
 
 

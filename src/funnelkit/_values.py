@@ -13,6 +13,8 @@ import attrs
 from funnelkit._errors import MISSING, InvalidInput, Problem
 from funnelkit._events import utc
 from funnelkit._fields import SINCE
+from funnelkit._json import NO_FIELDS, Fields, account_fields, account_tags
+from funnelkit._money import Money
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -165,9 +167,30 @@ class TouchKind(OpenVocabulary):
         return self in (TouchKind.demo_request, TouchKind.contact_request)
 
 
+def _optional_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidInput(
+            "Account", [Problem((attribute.name,), "must be a whole number from 0, or None", value)]
+        )
+
+
+def _optional_money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Money):
+        raise InvalidInput("Account", [Problem((attribute.name,), "must be a Money, or None", value)])
+
+
+def _learned(validator: Validator) -> Any:  # noqa: ANN401 - an attrs field
+    """An account attribute added in schema 3, ``None`` until learned."""
+    return attrs.field(default=None, validator=validator, metadata={SINCE: 3})
+
+
 @attrs.frozen
 class Account:
-    """The company (B2B) or consumer (B2C) that makes the purchase.
+    """The company (B2B) or consumer (B2C) that makes the purchase, as far as it is known.
+
+    Everything but its id, name and kind may be learned later: record it on the objects that
+    refer to the account with their ``update_account`` command, and read it back as it stood at
+    any time with ``account_as_of``.
 
     Example:
         >>> from funnelkit import Account, AccountKind
@@ -182,6 +205,22 @@ class Account:
     """The market segment, such as ``"enterprise"``; ``None`` when not yet known."""
     territory: str | None = attrs.field(default=None, validator=_optional_text("Account"))
     """The part of the market allotted to a salesperson or team."""
+    industry: str | None = _learned(_optional_text("Account"))
+    """The line of business, such as ``"health_beauty"``."""
+    employees: int | None = _learned(_optional_count)
+    """How many people it employs."""
+    annual_revenue: Money | None = _learned(_optional_money)
+    """Its revenue in a year."""
+    country: str | None = _learned(_optional_text("Account"))
+    """Where it is, best as an ISO 3166 code such as ``"BR"``."""
+    region: str | None = _learned(_optional_text("Account"))
+    """The part of a country or of the world, such as ``"SP"`` or ``"EMEA"``."""
+    owner: str | None = _learned(_optional_text("Account"))
+    """The user or team that owns the account, such as its account manager."""
+    fields: Fields = attrs.field(default=NO_FIELDS, converter=account_fields, metadata={SINCE: 3})
+    """Its custom fields: JSON values under snake_case names."""
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=account_tags, metadata={SINCE: 3})
+    """Its tags."""
 
 
 MAX_EMAIL = 254

@@ -23,7 +23,15 @@ from funnelkit._pipeline import LOST, Pipeline
 from funnelkit._prospect import Prospect
 from funnelkit._replay import replay
 from funnelkit._subject import Subject
-from funnelkit.testing._strategies import arguments, clients, leads, opportunities, prospects, times
+from funnelkit.testing._strategies import (
+    arguments,
+    clients,
+    leads,
+    nothing_to_remove,
+    opportunities,
+    prospects,
+    times,
+)
 
 
 def check_invariants(subject: Subject) -> None:
@@ -174,6 +182,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         """Send any event of the lifecycle: allowed ones must work, others change nothing."""
         subject = self._current()
         event = data.draw(st.sampled_from(subject._table.events))
+        if nothing_to_remove(subject, event):
+            return
         at = data.draw(times(subject.last_at))
         before = _values(subject)
         allowed = event in subject.allowed_events()
@@ -197,7 +207,11 @@ class LifecycleMachine(RuleBasedStateMachine):
     def command_in_the_past(self, data: st.DataObject) -> None:
         """A command dated before the latest event is refused and changes nothing."""
         subject = self._current()
-        allowed = [event for event in subject.allowed_events() if event != "skip"]
+        allowed = [
+            event
+            for event in subject.allowed_events()
+            if event != "skip" and not nothing_to_remove(subject, event)
+        ]
         if not allowed:
             return
         event = data.draw(st.sampled_from(allowed))

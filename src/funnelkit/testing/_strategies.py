@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from funnelkit._conversion import Conversion
 from funnelkit._deals import Client, Opportunity
 from funnelkit._journey import BuyerStage
+from funnelkit._json import Fields
 from funnelkit._lead import DEFAULT_FRAMEWORK, Lead
 from funnelkit._lifecycles import ClientStatus, LeadStatus, ProspectStatus
 from funnelkit._money import Money
@@ -76,11 +77,70 @@ def money(currency: str | None = None) -> st.SearchStrategy[Money]:
     return st.builds(Money, amounts, currencies)
 
 
+_SEGMENTS = st.none() | st.sampled_from(["smb", "mid-market", "enterprise", "EMEA", "AMER"])
+_LEARNED: dict[str, st.SearchStrategy[Any]] = {
+    "segment": _SEGMENTS,
+    "territory": _SEGMENTS,
+    "industry": st.none() | st.sampled_from(["retail", "health_beauty", "software"]),
+    "employees": st.none() | st.integers(0, 100_000),
+    "annual_revenue": st.none() | money(),
+    "country": st.none() | st.sampled_from(["BR", "DE", "US", "GB"]),
+    "region": st.none() | st.sampled_from(["SP", "RJ", "EMEA", "AMER"]),
+    "owner": st.none() | st.sampled_from(["u-ada", "u-bo", "team-emea"]),
+}
+"""How each account attribute that may be learned later is drawn."""
+
+
 @functools.cache
 def accounts() -> st.SearchStrategy[Account]:
-    """Accounts of both kinds, with or without segment and territory."""
-    optional = st.none() | st.sampled_from(["smb", "mid-market", "enterprise", "EMEA", "AMER"])
-    return st.builds(Account, ids("A-"), _WORDS, st.sampled_from(AccountKind), optional, optional)
+    """Accounts of both kinds, with any of their attributes, custom fields and tags known or not."""
+    learned = st.fixed_dictionaries({}, optional={**_LEARNED, "fields": custom_fields(), "tags": tags()})
+    return st.builds(
+        lambda key, name, kind, known: Account(key, name, kind, **known),
+        ids("A-"),
+        _WORDS,
+        st.sampled_from(AccountKind),
+        learned,
+    )
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
+
+
+@functools.cache
+def json_values() -> st.SearchStrategy[Any]:
+    """JSON values as a custom field holds them: scalars, and lists and objects of them, a few deep."""
+    return st.recursive(
+        _JSON_SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=6,
+    )
+
+
+_FIELD_NAMES = st.sampled_from(["landing_page", "lead_type", "origin", "score_v1"]) | st.from_regex(
+    r"[a-z][a-z0-9_]{0,10}", fullmatch=True
+)
+
+
+@functools.cache
+def custom_fields() -> st.SearchStrategy[Fields]:
+    """Custom fields: snake_case names with JSON values."""
+    return st.dictionaries(_FIELD_NAMES, json_values().filter(lambda v: v is not None), max_size=4).map(
+        Fields
+    )
+
+
+@functools.cache
+def tags() -> st.SearchStrategy[frozenset[str]]:
+    """Sets of tags: short labels, some with spaces inside."""
+    label = st.sampled_from(["vip", "inbound", "partner", "hot lead"]) | _WORDS.map(str.strip)
+    return st.frozensets(label, max_size=3)
 
 
 @functools.cache
@@ -154,9 +214,42 @@ def _draw_arguments(draw: st.DrawFn, subject: Subject, command: str, at: datetim
             values[name] = draw(fact_lists())
         elif name.endswith("_id"):
             values[name] = draw(ids(f"{name[0].upper()}-"))
+        elif name in ("contact", "tags"):
+            values[name] = draw(_added_or_held(subject, command, name))
         elif name in _OPTIONAL:
             values[name] = draw(_OPTIONAL[name])
+    return _open_ended(draw, subject, command, values)
+
+
+def _added_or_held(subject: Subject, command: str, name: str) -> st.SearchStrategy[Any]:
+    """A committee member or tags to add, or some of those the subject holds to remove."""
+    if command == "remove_contact":
+        return st.sampled_from(getattr(subject, "committee", ()))
+    if command == "untag":
+        return st.lists(st.sampled_from(sorted(getattr(subject, "tags", ()))), min_size=1, unique=True)
+    return contacts() if name == "contact" else tags().filter(bool)
+
+
+def _open_ended(draw: st.DrawFn, subject: Subject, command: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of the caller's own naming: custom fields, and what is learned of an account."""
+    if command == "set_fields":
+        held = sorted(getattr(subject, "fields", ()))
+        clear = st.fixed_dictionaries({}, optional=dict.fromkeys(held, st.none()))
+        values.update(draw(custom_fields()), **draw(clear))
+        values = values or {"lead_type": "online_medium"}
+    elif command == "update_account":
+        changes = st.fixed_dictionaries({}, optional={**_LEARNED, "fields": custom_fields(), "tags": tags()})
+        values = draw(changes) or {"segment": "enterprise"}
     return values
+
+
+def nothing_to_remove(subject: Subject, command: str) -> bool:
+    """Whether ``command`` removes something (a tag, a committee member) ``subject`` has none of.
+
+    Such a command is allowed but can take no valid argument, so walks and machines skip it.
+    """
+    held = {"untag": "tags", "remove_contact": "committee"}.get(command)
+    return held is not None and not getattr(subject, held)
 
 
 _OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
@@ -235,6 +328,7 @@ def _walk(draw: st.DrawFn, subject: TSubject, status: enum.Enum | str | None) ->
             event
             for event in subject.allowed_events()
             if event != "skip"
+            and not nothing_to_remove(subject, event)
             and (goal is None or goal in reach[table.possible_target(here, event, subject) or here])
         ]
         if not options:
