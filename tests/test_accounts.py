@@ -62,11 +62,11 @@ def test_fields_merge_and_everything_else_is_replaced() -> None:
     [
         ({"id": "other"}, "id", "is not an account attribute that may change; those are name, kind"),
         ({"size": 3}, "size", "is not an account attribute that may change"),
-        ({"employees": -1}, "employees", "must be a whole number from 0, or None"),
-        ({"employees": True}, "employees", "must be a whole number from 0, or None"),
+        ({"employees": -1}, "employees", "must be a whole number from 0 (below 2**53), or None"),
+        ({"employees": True}, "employees", "must be a whole number from 0 (below 2**53), or None"),
         ({"annual_revenue": 10}, "annual_revenue", "must be a Money, or None"),
         ({"segment": " "}, "segment", ""),
-        ({"fields": {"Bad": 1}}, "Bad", "is not a field name in snake_case"),
+        ({"fields": {"Bad": 1}}, "fields", "is not a field name in snake_case"),
         ({"tags": [" x"]}, "tags", "must not start or end with spaces"),
     ],
 )
@@ -107,9 +107,12 @@ def test_a_snapshot_knows_its_account_from_the_snapshot_on() -> None:
     later = restored.update_account(at=day(6), segment="enterprise")
     assert known(later, day(7)).segment == "enterprise"
     assert known(later, day(6)).segment == "enterprise"
-    with pytest.raises(fk.InvalidInput, match="is before its kept history, which starts at version 3"):
+    with pytest.raises(
+        fk.InvalidInput,
+        match="is before what its history kept: it was restored from a snapshot at version 2;",
+    ):
         later.account_as_of(day(5))
-    with pytest.raises(fk.InvalidInput, match="is before its kept history"):
+    with pytest.raises(fk.InvalidInput, match="is before what its history kept"):
         restored.account_as_of(day(2))
     touched = restored.record(at=day(4), facts={"pain": "slow"})
     assert known(touched, day(4)).segment == "smb"  # its kept history reaches back to day 4
@@ -145,3 +148,16 @@ def test_the_account_as_of_a_time_replays_to_the_same_answer(account: fk.Account
 @given(testing.opportunities())
 def test_every_drawn_opportunity_can_say_its_account_now(deal: fk.Opportunity) -> None:
     assert deal.account_as_of(deal.last_at) == deal.account
+
+
+def test_a_deal_is_won_for_the_client_of_the_same_account_after_either_learned_more() -> None:
+    client = deal().win(at=day(3), client_id="C-1").target.update_account(at=day(4), industry="retail")
+    later = fk.Opportunity.create("O-2", account=ACME, at=day(5)).update_account(at=day(6), segment="smb")
+    won = later.win(at=day(7), client=client)
+    assert won.target.opportunity_ids == ("O-1", "O-2")
+    assert won.target.account.industry == "retail"  # the client keeps its own account
+    other = fk.Opportunity.create(
+        "O-3", account=fk.Account("zeta", "Zeta", fk.AccountKind.company), at=day(5)
+    )
+    with pytest.raises(fk.InvalidInput, match="client: must be a client of account 'zeta'"):
+        other.win(at=day(7), client=client)

@@ -202,6 +202,7 @@ def test_stored_fields_and_tags_are_checked() -> None:
 def test_the_json_schema_describes_fields_and_tags() -> None:
     schema = fk.json_schema(fk.Account)["properties"]
     assert schema["fields"]["propertyNames"] == {"pattern": "^[a-z][a-z0-9_]{0,63}$"}
-    assert schema["tags"]["items"] == {"type": "string"}
+    assert schema["tags"]["items"] == {"type": "string", "maxLength": 64}
+    assert schema["tags"]["uniqueItems"] is True
     state = fk.snapshot_schema(fk.Lead)["$defs"]["LeadState"]["properties"]
     assert {"fields", "tags"} <= set(state)

@@ -157,7 +157,7 @@ def test_a_criterion_that_fails_names_the_rule() -> None:
         (
             lambda: fk.Territory("t", 7),  # type: ignore[arg-type]
             "territory owners",
-            ["7 must be owner ids or Owners"],
+            ["7 must be a sequence of owner ids or Owners, in tie-break order"],
         ),
         (
             lambda: fk.Territory("t", ["a", 7]),  # type: ignore[list-item]
@@ -443,3 +443,19 @@ def test_round_robin_cycles_the_owners_in_order(size: int, capacity: int, assign
         rotation = assignment.rotation
         chosen.append(assignment.owner)
     assert chosen == [owners[number % size].id for number in range(assignments)]
+
+
+def test_sets_and_mappings_of_owners_or_rules_are_refused_as_their_order_is_not_stable() -> None:
+    with pytest.raises(fk.DefinitionError, match="in tie-break order"):
+        fk.Territory("t", {"u-ada", "u-bo"})
+    with pytest.raises(fk.DefinitionError, match="in tie-break order"):
+        fk.Territory("t", {"u-ada": 3, "u-bo": 1})
+    rule = fk.TerritoryRule("de", fk.attribute("country", one_of=["DE"]), fk.Territory("de", ["u-a"]))
+    with pytest.raises(fk.DefinitionError, match="must be a sequence of TerritoryRule"):
+        fk.Territories({rule})
+
+
+def test_a_set_of_values_gives_the_same_criterion_id_in_every_run() -> None:
+    assert fk.attribute("country", one_of={"NL", "DE", "FR"}).id == "country in {'DE', 'FR', 'NL'}"
+    big = fk.Account("a", "A", fk.AccountKind.company, employees=2**52)
+    assert fk.attribute("employees", at_least=10**400).assess(big).verdict.value == "unmet"

@@ -10,7 +10,6 @@ it stands.
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,6 +18,7 @@ import attrs
 from funnelkit._command import Decision, command, keep
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import CREATE, utc
+from funnelkit._json import Fields
 from funnelkit._subject import Subject
 from funnelkit._values import Account
 
@@ -73,13 +73,21 @@ class AccountHolder(Subject):
                     for name in unknown
                 ],
             )
-        fields = changes.get("fields")
-        if isinstance(fields, Mapping):
-            changes = {**changes, "fields": self.account.fields.merged(fields)}
-        try:
-            account = attrs.evolve(self.account, **changes)
-        except InvalidInput as error:
-            raise InvalidInput(context, error.problems) from None
+        problems: list[Problem] = []
+        if "fields" in changes:
+            try:
+                fields = Fields.merging(context, self.account.fields, changes["fields"], ("fields",))
+            except InvalidInput as error:
+                problems.extend(error.problems)
+            changes = {**changes, "fields": self.account.fields if problems else fields}
+        for name, value in changes.items():  # each on its own, so every problem is named at once
+            try:
+                attrs.evolve(self.account, **{name: value})
+            except InvalidInput as error:
+                problems.extend(error.problems)
+        if problems:
+            raise InvalidInput(context, problems)
+        account = attrs.evolve(self.account, **changes)
         return {"account": account}
 
     def account_as_of(self, at: datetime) -> Account | None:
@@ -95,25 +103,31 @@ class AccountHolder(Subject):
                 f"{self._kind} {self.id!r} cannot say its account",
                 [Problem(("at",), "must be a timezone-aware datetime, such as one in UTC", at)],
             )
-        # an object restored from a snapshot does not know its account before its kept history
-        known: object = None if self.history.start == 0 else _UNKNOWN
-        for event in self.history:
+        # an object restored from a snapshot knows its account from the snapshot on, and so at
+        # any time its kept history reaches; before the first account change it kept, only if
+        # that time is within its kept history
+        history = self.history
+        known: object = None if history.start == 0 else _UNKNOWN
+        reached = False
+        for index, event in enumerate(history):
             if event.at > when:
-                break
+                changed_later = any(later.command in _ACCOUNT_EVENTS for later in history[index:])
+                if known is _UNKNOWN and (changed_later or not reached):
+                    break
+                return self.account if known is _UNKNOWN else typing.cast("Account | None", known)
+            reached = True
             if event.command in _ACCOUNT_EVENTS:
                 known = event.payload["account"]
         else:
-            if known is not _UNKNOWN or self.history or when >= self.last_at:
+            if known is not _UNKNOWN or history or when >= self.last_at:
                 return self.account  # nothing has changed it since
-        if known is not _UNKNOWN:
-            return typing.cast("Account | None", known)
         raise InvalidInput(
             f"{self._kind} {self.id!r} cannot say its account",
             [
                 Problem(
                     ("at",),
-                    f"is before its kept history, which starts at version {self.history.start + 1}: "
-                    "replay it from its creation to ask about earlier times",
+                    f"is before what its history kept: it was restored from a snapshot at version "
+                    f"{history.start}; replay it from its creation to ask about earlier times",
                     at,
                 )
             ],

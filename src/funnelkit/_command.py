@@ -11,6 +11,7 @@ declaration.
 from __future__ import annotations
 
 import inspect
+import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
@@ -243,5 +244,10 @@ def payload_problems(
     ]
 
 
-def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class or a union of classes
-    return str(kind) if typing.get_origin(kind) else getattr(kind, "__name__", None) or str(kind)
+def _type_name(kind: Any) -> str:  # noqa: ANN401 - a class, a union of classes or tuple[X, ...]
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(member) for member in typing.get_args(kind))
+    if origin is tuple:
+        return f"a tuple of {_type_name(typing.get_args(kind)[0])}"
+    return "None" if kind is type(None) else getattr(kind, "__name__", None) or str(kind)

@@ -54,7 +54,7 @@ class Customizable(Subject):
                 self._context("set_fields"),
                 [Problem((), "give at least one field, such as set_fields(at=..., landing_page='b48ec5')")],
             )
-        return {"fields": FrozenDict(field_values(self._context("set_fields"), values))}
+        return {"fields": FrozenDict(field_values(self._context("set_fields"), values, clearing=True))}
 
     @command("Tagged", effect=_tagged, tags=tuple[str, ...])
     def tag(self: C, *, at: datetime, tags: Iterable[str] | str) -> Decision:  # noqa: PYI019 - the command returns self's kind: a TypeVar binds it
@@ -70,13 +70,18 @@ class Customizable(Subject):
             >>> sorted(deal.tags)
             ['inbound']
         """
-        return {"tags": tuple(sorted(tag_set(self._context("tag"), tags)))}
+        added = tag_set(self._context("tag"), tags)
+        if not added:
+            raise InvalidInput(self._context("tag"), [Problem(("tags",), "give at least one tag", tags)])
+        return {"tags": tuple(sorted(added))}
 
     @command("Untagged", effect=_untagged, tags=tuple[str, ...])
     def untag(self: C, *, at: datetime, tags: Iterable[str] | str) -> Decision:  # noqa: PYI019 - the command returns self's kind: a TypeVar binds it
         """Remove one tag or several; each must be one the object has (a typo is refused)."""
         context = self._context("untag")
         removed = tag_set(context, tags)
+        if not removed:
+            raise InvalidInput(context, [Problem(("tags",), "give at least one tag", tags)])
         missing = sorted(removed - self.tags)
         if missing:
             having = ", ".join(repr(tag) for tag in sorted(self.tags)) or "none"

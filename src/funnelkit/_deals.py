@@ -308,7 +308,7 @@ class Opportunity(Journeyed, Estimable, Assignable, Customizable, AccountHolder,
                     client_id,
                 )
             )
-        elif client is not None and client.account != self.account:
+        elif client is not None and client.account.id != self.account.id:
             problems.append(
                 Problem(("client",), f"must be a client of account {self.account.id!r}", client.id)
             )

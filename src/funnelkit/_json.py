@@ -20,6 +20,8 @@ NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 """A custom field's name: snake_case, such as ``landing_page``, at most 64 characters."""
 MAX_TAG = 64
 """The longest tag, in characters."""
+MAX_WHOLE = 2**53
+"""Whole numbers in custom fields and counts stay below this in magnitude: JSON readers keep them exact."""
 MAX_NESTING = 8
 """How deep lists and objects may nest inside one custom field's value."""
 
@@ -49,23 +51,38 @@ class Fields(FrozenDict[str, Any]):
         values.update((name, value) for name, value in changes.items() if value is not None)
         return Fields(values)
 
+    @staticmethod
+    def merging(what: str, fields: Fields, changes: object, where: tuple[str, ...]) -> Fields:
+        """``fields`` with ``changes`` checked (locations under ``where``) and applied."""
+        return fields.merged(field_values(what, changes, clearing=True, where=where))
 
-def field_values(what: str, values: object) -> dict[str, object]:
-    """``values`` with each value frozen; raise :class:`InvalidInput` naming every bad name or value."""
+
+def field_values(
+    what: str, values: object, *, clearing: bool = False, where: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """``values`` with each value frozen; raise :class:`InvalidInput` naming every bad name or value.
+
+    A field's value may be ``None`` only where ``None`` clears it (``clearing``, as in the
+    changes ``set_fields`` records); ``where`` prefixes each problem's location.
+    """
     if not isinstance(values, Mapping):
-        raise InvalidInput(what, [Problem((), "must be a mapping of field names to JSON values", values)])
+        raise InvalidInput(what, [Problem(where, "must be a mapping of field names to JSON values", values)])
     frozen: dict[str, object] = {}
     problems: list[Problem] = []
     for name, value in values.items():
         if not isinstance(name, str) or not NAME.fullmatch(name):
+            at = (*where, name) if isinstance(name, str) else where
+            problems.append(Problem(at, "is not a field name in snake_case", name))
+            continue
+        if value is None and not clearing:
             problems.append(
-                Problem((name,) if isinstance(name, str) else (), "is not a field name in snake_case", name)
+                Problem((*where, name), "must be a JSON value other than None (None clears a field)")
             )
             continue
         try:
             frozen[name] = freeze_json(value)
         except ValueError as error:
-            problems.append(Problem((name,), str(error), value))
+            problems.append(Problem((*where, name), str(error), value))
     if problems:
         raise InvalidInput(what, problems)
     return frozen
@@ -73,12 +90,8 @@ def field_values(what: str, values: object) -> dict[str, object]:
 
 def freeze_json(value: object, depth: int = 0) -> object:
     """``value`` as a frozen JSON value; ``ValueError`` saying why if it is not one."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("must be a JSON value: a finite number, not NaN or infinity")
-        return value
+    if value is None or isinstance(value, (bool, str, int, float)):
+        return _scalar(value)
     if depth >= MAX_NESTING:
         raise ValueError(f"must nest lists and objects at most {MAX_NESTING} deep")
     if isinstance(value, (list, tuple)):
@@ -88,6 +101,21 @@ def freeze_json(value: object, depth: int = 0) -> object:
             raise ValueError("must be a JSON value: an object's keys are strings")
         return FrozenDict({key: freeze_json(item, depth + 1) for key, item in value.items()})
     raise ValueError("must be a JSON value: None, a boolean, a number, a string, or a list or dict of these")
+
+
+def _scalar(value: bool | str | float | None) -> object:
+    """A JSON scalar as its plain type (a str enum as its text), checked."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        if abs(value) >= MAX_WHOLE:
+            raise ValueError("must be a whole number of magnitude below 2**53, which JSON readers keep exact")
+        return int(value)
+    if not math.isfinite(value):
+        raise ValueError("must be a JSON value: a finite number, not NaN or infinity")
+    return float(value)
 
 
 def thaw_json(value: object) -> object:

@@ -54,6 +54,8 @@ _TESTS = {
 def _is_number(value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return False
+    if isinstance(value, int):
+        return True  # a whole number is finite, however large (math.isfinite would overflow)
     return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
 
 
@@ -83,6 +85,8 @@ def _values(values: object) -> object:
     # one value stands for itself: one_of="DE", not one_of=("D", "E")
     if isinstance(values, str) or not isinstance(values, Iterable):
         return values if values is None else (values,)
+    if isinstance(values, (set, frozenset)):
+        return tuple(sorted(values, key=repr))  # a set's order differs between runs: sort it
     return tuple(values)
 
 

@@ -24,7 +24,7 @@ from funnelkit._errors import InvalidInput
 from funnelkit._events import PAST_TENSE, Event
 from funnelkit._fields import JSON_AS, REFERENCE, SINCE, state_fields, stored_fields
 from funnelkit._frozen import FrozenDict
-from funnelkit._json import NAME, Fields, field_values, tag_set
+from funnelkit._json import MAX_TAG, NAME, Fields, field_values, tag_set
 from funnelkit._log import Log
 from funnelkit._pipeline import Pipeline
 from funnelkit._public import type_hints
@@ -118,7 +118,11 @@ def _scalar(hint: Any) -> Any:  # noqa: ANN401 - a type expression
             ),
         ]
     if typing.get_origin(hint) is frozenset:
-        return typing.Annotated[list[pydantic.StrictStr], pydantic.AfterValidator(_tags)]
+        return typing.Annotated[
+            list[typing.Annotated[pydantic.StrictStr, pydantic.Field(max_length=MAX_TAG)]],
+            pydantic.AfterValidator(_tags),
+            pydantic.Field(json_schema_extra={"uniqueItems": True}),
+        ]
     if isinstance(hint, type) and issubclass(hint, OpenVocabulary):
         # parsed by the enumeration itself, so a refusal says that names of your own are allowed
         return typing.Annotated[hint, pydantic.BeforeValidator(_vocabulary(hint))]
@@ -138,7 +142,7 @@ def _vocabulary(kind: type[OpenVocabulary]) -> Any:  # noqa: ANN401 - a validato
 def _frozen_fields(kind: type[FrozenDict[str, Any]]) -> Any:  # noqa: ANN401 - a validator function
     def parse(values: dict[str, object]) -> FrozenDict[str, Any]:
         try:
-            return kind(field_values("fields", values))
+            return kind(field_values("fields", values, clearing=kind is FrozenDict))
         except InvalidInput as error:
             raise ValueError("; ".join(f"{p.location[0]!r} {p.message}" for p in error.problems)) from None
 

@@ -47,7 +47,8 @@ class Prospect(AccountHolder):
     id: str
     status: ProspectStatus
     account: Account
-    contact: Contact
+    contact: Contact | None
+    """The person on the list; ``None`` for a company on an account-based list."""
     campaign: str | None
     """The list, database or event the name came from."""
     lead_id: str | None = None
@@ -63,7 +64,9 @@ class Prospect(AccountHolder):
     _class_table: ClassVar = TransitionTable.derive(ProspectLifecycle)
     _kind: ClassVar = "Prospect"
     _statuses: ClassVar = {status.value: status for status in ProspectStatus}
-    creation: ClassVar = creation("Created", _created, account=Account, contact=Contact, campaign=str | None)
+    creation: ClassVar = creation(
+        "Created", _created, account=Account, contact=Contact | None, campaign=str | None
+    )
 
     @classmethod
     def create(
@@ -71,7 +74,7 @@ class Prospect(AccountHolder):
         id: str,
         *,
         account: Account,
-        contact: Contact,
+        contact: Contact | None = None,
         at: datetime,
         campaign: str | None = None,
     ) -> Prospect:

@@ -161,7 +161,7 @@ class Subject:
         payload = decided[0] if declaration.hands_over else decided
         return table.target(status, event, self, freeze(payload)) is not None
 
-    def send(self, command: str, *, at: datetime, **payload: Any) -> Any:  # noqa: ANN401 - a command's own return type
+    def send(self, command: str, /, *, at: datetime, **payload: Any) -> Any:  # noqa: ANN401 - a command's own return type
         """Run the command named ``command``, the same as calling its method.
 
         Raises:

@@ -53,8 +53,11 @@ def _owners(owners: Iterable[Owner | str] | str) -> tuple[Owner, ...]:
     given: object = owners  # typed, but definitions come from data too
     if isinstance(given, str):
         given = (given,)
-    if not isinstance(given, Iterable):
-        raise DefinitionError("territory owners", [f"{given!r} must be owner ids or Owners"])
+    if not isinstance(given, Iterable) or isinstance(given, (set, frozenset, Mapping)):
+        # a set's order differs between runs, and the order breaks ties: it must be a sequence
+        raise DefinitionError(
+            "territory owners", [f"{given!r} must be a sequence of owner ids or Owners, in tie-break order"]
+        )
     found = tuple(Owner(item) if isinstance(item, str) else item for item in given)
     wrong = [
         f"{item!r} is not an owner: give an owner id or an Owner"
@@ -270,7 +273,7 @@ class NoTerritory(FunnelError, LookupError):
 
 def _rules(rules: Iterable[TerritoryRule]) -> tuple[TerritoryRule, ...]:
     given: object = rules  # typed, but definitions come from data too
-    if not isinstance(given, Iterable) or isinstance(given, (str, TerritoryRule)):
+    if not isinstance(given, Iterable) or isinstance(given, (str, TerritoryRule, set, frozenset, Mapping)):
         raise DefinitionError("territories", [f"rules={given!r} must be a sequence of TerritoryRule"])
     found = tuple(given)
     wrong = [f"{rule!r} is not a TerritoryRule" for rule in found if not isinstance(rule, TerritoryRule)]
@@ -363,7 +366,9 @@ class Territories:
             if not isinstance(value, kind)
         ]
         if problems:
-            raise InvalidInput(f"territories cannot assign {SHORT.repr(account)}", problems)
+            given_account: object = account  # typed, but callers may pass anything
+            named = f"account {account.id!r}" if isinstance(given_account, Account) else SHORT.repr(account)
+            raise InvalidInput(f"territories cannot assign {named}", problems)
         passed_over: list[CriterionResult] = []
         for rule in self.rules:
             result = self._judge(rule, account)

@@ -10,8 +10,9 @@ the schema to every stored event and object, stores an object as its kind, id, s
 version with its history (fields are what the history makes them), and names pipelines by name
 and version (the loader still reads a whole definition where schema 1 wrote one). Schema 3 adds
 the owner of leads, opportunities and clients, the buyer's stage of leads and opportunities,
-and an opportunity's expected close date and its forecast set by hand, to their snapshots'
-state (they are ``None`` in what schema 2 stored).
+their custom fields and tags, an opportunity's expected close date, its forecast set by hand
+and its buying committee, to their snapshots' state (unknown or empty in what schema 2
+stored); accounts gain attributes that may be learned later, written only when known.
 """
 
 from __future__ import annotations

@@ -10,10 +10,11 @@ from typing import Any
 
 import attrs
 
+from funnelkit._arguments import with_article
 from funnelkit._errors import MISSING, InvalidInput, Problem
 from funnelkit._events import utc
 from funnelkit._fields import SINCE
-from funnelkit._json import NO_FIELDS, Fields, account_fields, account_tags
+from funnelkit._json import MAX_WHOLE, NO_FIELDS, Fields, account_fields, account_tags
 from funnelkit._money import Money
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -63,10 +64,11 @@ def _optional_flag(_instance: object, attribute: attrs.Attribute[Any], value: ob
 def _member_of(kind: str, enumeration: type[enum.Enum]) -> Validator:
     def validate(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
         if not isinstance(value, enumeration):
-            allowed = ", ".join(repr(member.value) for member in enumeration)
+            allowed = ", ".join(f"{enumeration.__name__}.{member.name}" for member in enumeration)
             if issubclass(enumeration, OpenVocabulary):
                 allowed += f", or one of your own: {enumeration.__name__}('a_snake_case_name')"
-            raise InvalidInput(kind, [Problem((attribute.name,), f"must be one of {allowed}", value)])
+            problem = f"must be {with_article(enumeration.__name__)}: {allowed}"
+            raise InvalidInput(kind, [Problem((attribute.name,), problem, value)])
 
     return validate
 
@@ -168,10 +170,11 @@ class TouchKind(OpenVocabulary):
 
 
 def _optional_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise InvalidInput(
-            "Account", [Problem((attribute.name,), "must be a whole number from 0, or None", value)]
-        )
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_WHOLE
+    ):
+        problem = "must be a whole number from 0 (below 2**53), or None"
+        raise InvalidInput("Account", [Problem((attribute.name,), problem, value)])
 
 
 def _optional_money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -253,7 +256,7 @@ def _check_phone(_instance: object, _attribute: object, value: Any) -> None:  # 
 
 @attrs.frozen
 class Contact:
-    """A person at an account.
+    """A person at an account, reached by email, by phone or both (one of them is required).
 
     Example:
         >>> from funnelkit import Contact, ContactRole
