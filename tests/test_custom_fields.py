@@ -206,3 +206,19 @@ def test_the_json_schema_describes_fields_and_tags() -> None:
     assert schema["tags"]["uniqueItems"] is True
     state = fk.snapshot_schema(fk.Lead)["$defs"]["LeadState"]["properties"]
     assert {"fields", "tags"} <= set(state)
+
+
+def test_values_are_kept_as_plain_json_types() -> None:
+    fields = deal().set_fields(at=day(2), channel=fk.Channel("partner"), size=True, count=7).fields
+    assert type(fields["channel"]) is str
+    assert fields["channel"] == "partner"
+    assert (fields["size"], fields["count"]) == (True, 7)
+    with pytest.raises(fk.InvalidInput, match="magnitude below 2\\*\\*53"):
+        deal().set_fields(at=day(2), count=2**53)
+    assert deal().set_fields(at=day(2), count=-(2**53) + 1).fields["count"] == -(2**53) + 1
+    with pytest.raises(fk.InvalidInput, match="other than None"):
+        fk.Fields({"a": None})
+    with pytest.raises(fk.InvalidInput, match="give at least one tag"):
+        deal().tag(at=day(2), tags=[])
+    with pytest.raises(fk.InvalidInput, match="give at least one tag"):
+        deal().tag(at=day(2), tags="t").untag(at=day(3), tags=())
