@@ -417,3 +417,14 @@ def test_many_unknowns_are_all_worth_asking() -> None:
     letters = [q.fact(f"f{index}", "?") for index in range(12)]
     result = q.Framework("wide", "1", q.all_of(*letters)).evaluate(q.Evidence())
     assert result.ask_next == tuple(f"f{index}" for index in range(12))
+
+
+def test_at_least_ignoring_unknowns_counts_only_what_is_known() -> None:
+    at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    budget, need, pain = (q.fact(name, f"What about {name}?") for name in ("budget", "need", "pain"))
+    rule = q.at_least(1, budget, need, unknown=q.UnknownMode.ignore)
+    known = q.Evidence((q.Fact("budget", True, "call", at),))
+    assert rule.assess(known).verdict is q.Verdict.met  # need is unknown and left out
+    partly = q.at_least(2, budget, need, pain, unknown=q.UnknownMode.ignore)
+    assert partly.assess(known).verdict is q.Verdict.unmet
+    assert partly.assess(q.Evidence()).verdict is q.Verdict.unknown
