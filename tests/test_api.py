@@ -5,6 +5,7 @@ from datetime import datetime
 
 import funnelkit as fk
 import funnelkit.qualification as q
+import funnelkit.scoring as sc
 import funnelkit.testing
 
 
@@ -32,7 +33,7 @@ def test_errors_refine_builtins() -> None:
         assert issubclass(error, fk.FunnelError)
         assert issubclass(error, ValueError)
     assert not issubclass(fk.DefinitionError, fk.InvalidInput)
-    for lookup in (fk.UnknownCommand, fk.UnknownName, fk.NoTerritory):
+    for lookup in (fk.UnknownCommand, fk.UnknownName, fk.NoTerritory, sc.InsufficientData):
         assert issubclass(lookup, fk.FunnelError)
         assert issubclass(lookup, LookupError)
     assert issubclass(fk.CriterionFailed, RuntimeError)

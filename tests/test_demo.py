@@ -75,3 +75,14 @@ def test_runs_as_a_module() -> None:
         check=True,
     )
     assert done.stdout.startswith("funnelkit demo: 60 prospects")
+
+
+def test_the_demo_ranks_its_open_leads_best_first_and_explains_the_top_one(funnel: demo.Funnel) -> None:
+    scorer, at, ranked = demo.rank(funnel.leads)
+    assert ranked
+    assert all(lead.status not in demo.CLOSED_LEADS for lead in ranked)
+    values = [scorer.score(lead, at=at).value for lead in ranked]
+    assert values == sorted(values, reverse=True)
+    text = demo.summarize(funnel)
+    assert f"why {ranked[0].id} comes first:" in text
+    assert scorer.score(ranked[0], at=at).explain() in text

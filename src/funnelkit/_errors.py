@@ -9,6 +9,7 @@ The tree::
     ├── UnknownCommand (LookupError)        an object has no command of that name
     ├── UnknownName (LookupError)           a registry has nothing registered under that name
     ├── NoTerritory (LookupError)           no territory rule matches an account (in ``_territories``)
+    ├── InsufficientData (LookupError)      a scorer's history cannot give an estimate (in ``scoring``)
     ├── CriterionFailed (RuntimeError)      a user's criterion raised or returned something odd
     └── CurrencyMismatch (ValueError)       money in two currencies was combined
 

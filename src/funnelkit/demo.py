@@ -17,6 +17,7 @@ import attrs
 
 import funnelkit as fk
 import funnelkit.qualification as q
+import funnelkit.scoring as sc
 
 START = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 BANT = q.frameworks()["bant"]
@@ -249,7 +250,40 @@ def summarize(funnel: Funnel) -> str:
         opps = [deal for deal in deals if funnel.campaign_of[deal.id] == campaign.name]
         wins = sum(deal.status.is_won for deal in opps)
         lines.append(f"{campaign.name:<18}{len(mine):>7}{len(opps):>7}{wins:>7}")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *_ranking(leads)])
+
+
+LEARNED = ("channel", "source_kind", "account.kind", "account.segment", "recycle_count")
+"""The lead features the demo's scorer learns from: where a lead came from and who it is (not its
+campaign too: in the demo each campaign has its own channel, and naive Bayes would count the
+same evidence twice)."""
+
+
+def rank(leads: Sequence[fk.Lead]) -> tuple[sc.NaiveBayesScorer, datetime, list[fk.Lead]]:
+    """Learn naive Bayes from the closed leads; return it, the time and the open leads, best first."""
+    at = max(lead.last_at for lead in leads)
+    examples, outcomes = sc.training_set(leads, at=at)
+    kept = [{name: example.get(name) for name in LEARNED} for example in examples]
+    scorer = sc.NaiveBayesScorer.fit(kept, outcomes, id="demo-naive-bayes")
+    still_open = [lead for lead in leads if lead.status not in CLOSED_LEADS]
+    ranked = sorted(still_open, key=lambda lead: (-scorer.score(lead, at=at).value, lead.id))
+    return scorer, at, ranked
+
+
+CLOSED_LEADS = (fk.LeadStatus.converted, fk.LeadStatus.disqualified)
+
+
+def _ranking(leads: Sequence[fk.Lead], top: int = 5) -> list[str]:
+    scorer, at, ranked = rank(leads)
+    lines = [
+        f"open leads ranked by {scorer.id} (learned from {scorer.table.won + scorer.table.lost} closed leads)"
+    ]
+    for lead in ranked[:top]:
+        result = scorer.score(lead, at=at)
+        lines.append(f"  {lead.id:<8}{lead.status.value:<22}{result.probability or 0:>7.1%}")
+    for lead in ranked[:1]:
+        lines += ["", f"why {lead.id} comes first:", scorer.score(lead, at=at).explain()]
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
