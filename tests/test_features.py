@@ -125,3 +125,26 @@ def test_nothing_after_the_cut_leaks_into_a_training_set(deals: list[fk.Opportun
     ]
     assert sc.training_set(cut_back, at=cut) == (examples, outcomes)
     assert len(examples) == len(outcomes)
+
+
+def test_an_age_reads_each_example_as_it_stood_early_so_its_path_cannot_leak(lead: fk.Lead) -> None:
+    facts: dict[str, Any] = {"budget": True, "authority": True, "need": "speed"}
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    converted = (
+        lead.record(at=at + timedelta(days=3), facts=facts)
+        .mark_marketing_qualified(at=at + timedelta(days=4))
+        .accept(at=at + timedelta(days=4))
+        .qualify(at=at + timedelta(days=5))
+        .convert(at=at + timedelta(days=6), opportunity_id="O-1")
+        .source
+    )
+    cut = at + timedelta(days=10)
+    [late], _ = sc.training_set([converted], at=cut)
+    assert (late["status"], late["fact.budget"]) == ("sales_qualified", True)
+    [early], outcomes = sc.training_set([converted], at=cut, age=timedelta(days=2))
+    assert (early["status"], "fact.budget" in early, outcomes) == ("new", False, (True,))
+    assert early["days_since_last_touch"] == 2  # read at creation plus two days
+    [capped], _ = sc.training_set([converted], at=cut, age=timedelta(days=60))
+    assert capped == late  # an age past the close reads it just before it closed
+    with pytest.raises(fk.InvalidInput, match="age: must be a timedelta from zero"):
+        sc.training_set([converted], at=cut, age=timedelta(days=-1))

@@ -153,7 +153,7 @@ def _read(subject: Subject, at: datetime) -> dict[str, Any]:
 
 
 def training_set(
-    objects: Iterable[object], *, at: datetime
+    objects: Iterable[object], *, at: datetime, age: timedelta | None = None
 ) -> tuple[tuple[dict[str, object], ...], tuple[bool, ...]]:
     """The examples and outcomes of the leads and opportunities closed by ``at``.
 
@@ -162,8 +162,15 @@ def training_set(
     event that closed it, read at that event's time. Open objects, and anything that happened
     after ``at``, are left out.
 
+    What an object became on its way to closing can give the outcome away: every converted lead
+    was sales-qualified just before, and its facts were recorded to qualify it. To learn what
+    predicts the outcome early, give ``age``: each example is then read as the object stood that
+    long after its creation (or just before it closed, if that came first), as an open object of
+    that age would be scored.
+
     Raises:
-        InvalidInput: an object is not a lead or an opportunity, or ``at`` is not aware.
+        InvalidInput: an object is not a lead or an opportunity, ``at`` is not aware, or ``age``
+            is not a timedelta from zero.
     """
     when: object = utc(at)  # typed, but callers may pass anything
     what = "cannot build a training set"
@@ -171,6 +178,9 @@ def training_set(
         raise InvalidInput(
             what, [Problem(("at",), "must be a timezone-aware datetime, such as one in UTC", at)]
         )
+    given_age: object = age  # typed, but callers may pass anything
+    if given_age is not None and (not isinstance(given_age, timedelta) or given_age < timedelta(0)):
+        raise InvalidInput(what, [Problem(("age",), "must be a timedelta from zero, or None", age)])
     examples: list[dict[str, object]] = []
     outcomes: list[bool] = []
     for index, subject in enumerate(objects):
@@ -184,7 +194,9 @@ def training_set(
             continue
         last = max(index for index, event in enumerate(then.history) if event.command in closing)
         event = then.history[last]
-        examples.append(_read(replay(then.history[:last]), event.at))
+        before = then.history[:last]
+        moment = event.at if age is None else min(event.at, before[0].at + age)
+        examples.append(_read(replay([early for early in before if early.at <= moment]), moment))
         outcomes.append(closing[event.command])
     return tuple(examples), tuple(outcomes)
 

@@ -27,6 +27,7 @@ from funnelkit.testing._machine import (
     pipeline_machine,
     raised,
 )
+from funnelkit.testing._scoring import ScorerContract
 from funnelkit.testing._strategies import (
     accounts,
     arguments,
@@ -55,6 +56,7 @@ __all__ = [
     "LifecycleMachine",
     "OpportunityMachine",
     "ProspectMachine",
+    "ScorerContract",
     "accounts",
     "arguments",
     "check_invariants",

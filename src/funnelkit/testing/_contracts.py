@@ -37,7 +37,7 @@ class CriterionContract:
     def test_total(self) -> None:
         """Any subject gets a result with a verdict and a reason; nothing raises."""
 
-        @_checked(self.subjects)
+        @checked(self.subjects)
         def check(subject: object) -> None:
             result = self.criterion.assess(subject)
             assert isinstance(result, CriterionResult)
@@ -59,7 +59,7 @@ class CriterionContract:
         itself, so state kept where no record reaches shows too.
         """
 
-        @_checked(st.tuples(self.subjects, self.subjects))
+        @checked(st.tuples(self.subjects, self.subjects))
         def check(subjects: tuple[object, object]) -> None:
             subject, other = subjects
             criterion = self.criterion
@@ -67,9 +67,9 @@ class CriterionContract:
             for warm in (other, subject):
                 criterion.assess(warm)
             first = criterion.assess(subject)
-            before = _state(criterion)
+            before = state_of(criterion)
             criterion.assess(other)
-            assert _state(criterion) == before, (
+            assert state_of(criterion) == before, (
                 "assessing changed the criterion, its class or a global its code reads"
             )
             assert reachable(subjects, cached=False) == untouched, "assessing changed the subject"
@@ -82,7 +82,7 @@ class CriterionContract:
     def test_deterministic(self) -> None:
         """The same subject, or an equal one, gets the same result every time."""
 
-        @_checked(self.subjects)
+        @checked(self.subjects)
         def check(subject: object) -> None:
             result = self.criterion.assess(subject)
             assert self.criterion.assess(subject) == result, "the same subject got another result"
@@ -96,9 +96,9 @@ class CriterionContract:
         assert self.criterion.assess(Evidence()).verdict is not Verdict.met
 
 
-def _state(criterion: Criterion) -> object:
-    """What an assessment could change besides its subject: the criterion, and its own classes."""
-    return reachable(criterion, _namespaces(type(criterion)))
+def state_of(judge: object) -> object:
+    """What a call could change besides its subject: the criterion or scorer, and its own classes."""
+    return reachable(judge, _namespaces(type(judge)))
 
 
 def _namespaces(kind: type) -> list[Mapping[str, object]]:
@@ -112,7 +112,7 @@ def _package(kind: type) -> str:
     return kind.__module__.split(".")[0]
 
 
-def _checked(subjects: st.SearchStrategy[Any]) -> Callable[[Callable[[Any], None]], Callable[[], None]]:
+def checked(subjects: st.SearchStrategy[Any]) -> Callable[[Callable[[Any], None]], Callable[[], None]]:
     # each run builds its own Hypothesis test, so every subclass gets a test of its own; one
     # broken promise is enough to report
     def decorate(check: Callable[[Any], None]) -> Callable[[], None]:

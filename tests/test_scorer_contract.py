@@ -1,0 +1,52 @@
+"""Every built-in scorer keeps the Scorer contract, proved by the suite users run on their own."""
+
+import funnelkit as fk
+import funnelkit.scoring as sc
+from funnelkit.testing import ScorerContract
+
+HISTORY = [
+    {"channel": "search", "account.segment": "smb", "stage": "discovery", "touches": 2},
+    {"channel": "email", "account.segment": "enterprise", "stage": "proof", "touches": 5},
+    {"channel": "search", "account.segment": "enterprise", "stage": "negotiation", "touches": 1},
+    {"channel": "social", "account.segment": "smb", "stage": "discovery", "touches": 0},
+]
+WON = [True, False, True, False]
+STAGES = [stage.value for stage in fk.DEFAULT_PIPELINE.stages]
+
+
+class TestNaiveBayes(ScorerContract):
+    scorer = sc.NaiveBayesScorer.fit(HISTORY, WON, segment_field="account.segment")
+
+
+class TestFrequencies(ScorerContract):
+    scorer = sc.FrequencyScorer.fit(
+        [{k: v for k, v in e.items() if k != "touches"} for e in HISTORY], WON, stage_order=STAGES
+    )
+
+
+class TestLogistic(ScorerContract):
+    scorer = sc.LogisticScorer.fit(HISTORY, WON, l2=1.0)
+
+
+class TestPoints(ScorerContract):
+    scorer = sc.PointsModel(
+        "contract",
+        "1",
+        [
+            sc.Group("who", [sc.FitRule("smb", 10, fk.attribute("segment", one_of="smb"))], maximum=5),
+            sc.Group(
+                "what",
+                [
+                    sc.EngagementRule("form", 10, kind="form_submission"),
+                    sc.EngagementRule("click", -3, kind="click"),
+                ],
+                decay=sc.half_life(14),
+            ),
+        ],
+        maximum=12,
+        grades=sc.Grades(),
+    )
+
+
+class TestCombined(ScorerContract):
+    scorer = sc.Combined([(TestNaiveBayes.scorer, 0.5), (TestLogistic.scorer, 0.5)])
