@@ -26,6 +26,7 @@ from funnelkit.scoring._grades import Grades
 from funnelkit.scoring._logistic import LogisticScorer
 from funnelkit.scoring._points import Group, PointsModel
 from funnelkit.scoring._points_data import points_model_from, points_model_schema
+from funnelkit.scoring._policy import MqlPolicy, Recommendation
 from funnelkit.scoring._results import Contribution, Scorer, ScoreResult
 
 __all__ = [
@@ -43,8 +44,10 @@ __all__ = [
     "InsufficientData",
     "Learner",
     "LogisticScorer",
+    "MqlPolicy",
     "NaiveBayesScorer",
     "PointsModel",
+    "Recommendation",
     "ScoreResult",
     "Scorer",
     "auc",
