@@ -1,5 +1,10 @@
 """Every built-in scorer keeps the Scorer contract, proved by the suite users run on their own."""
 
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import strategies as st
+
 import funnelkit as fk
 import funnelkit.scoring as sc
 from funnelkit.testing import ScorerContract
@@ -50,3 +55,20 @@ class TestPoints(ScorerContract):
 
 class TestCombined(ScorerContract):
     scorer = sc.Combined([(TestNaiveBayes.scorer, 0.5), (TestLogistic.scorer, 0.5)])
+
+
+ACME = fk.Account("a", "A", fk.AccountKind.company)
+OPENED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+WON_DEAL = fk.Opportunity.create("O-9", account=ACME, at=OPENED).win(at=OPENED, client_id="C-9").source
+
+
+class TestARefusalSaysWhyAndIsTheSameEveryTime(ScorerContract):
+    """A frequency scorer refuses a won deal's stage: the contract accepts a named refusal."""
+
+    scorer = TestFrequencies.scorer
+    subjects = st.just(WON_DEAL)
+
+
+def test_the_frequency_scorer_refuses_a_stage_outside_its_order() -> None:
+    with pytest.raises(fk.InvalidInput, match="got 'won'"):
+        TestFrequencies.scorer.score(WON_DEAL, at=datetime(2026, 1, 3, tzinfo=timezone.utc))
