@@ -232,9 +232,9 @@ class AttributeCriterion(Combinable):
 
     def _holds(self, value: Any) -> bool:  # noqa: ANN401 - a value _doubt let through
         if self.one_of is not None:
-            return any(_same(value, one) for one in self.one_of)
+            return any(same_value(value, one) for one in self.one_of)
         if self.includes is not None:
-            return any(_same(item, self.includes) for item in value)
+            return any(same_value(item, self.includes) for item in value)
         return (self.at_least is None or value >= self.at_least) and (
             self.below is None or value < self.below
         )
@@ -259,8 +259,11 @@ def _band_problems(low: Bound, high: Bound) -> list[str]:
     return [] if fits else [f"{band} leave no value between them"]
 
 
-def _same(value: object, other: object) -> bool:
-    # True == 1 in Python; a custom field that says True is not the number 1
+def same_value(value: object, other: object) -> bool:
+    """Whether two attribute values are the same: equal, and both booleans or neither.
+
+    ``True == 1`` in Python; a custom field that says ``True`` is not the number 1.
+    """
     return value == other and isinstance(value, bool) is isinstance(other, bool)
 
 

@@ -15,7 +15,7 @@ import attrs
 
 from funnelkit._errors import DefinitionError, InvalidInput, Problem
 from funnelkit._json import NAME, NO_FIELDS, Fields, tag_problem, tag_set
-from funnelkit._market import _same, shown
+from funnelkit._market import same_value, shown
 from funnelkit._values import Account, Contact, ContactRole, Touch
 from funnelkit.qualification._combinators import Combinable
 from funnelkit.qualification._criteria import Criterion, is_criterion
@@ -191,7 +191,7 @@ class FieldCriterion(Combinable):
         value = fields.get(self.name) if isinstance(fields, Mapping) else None
         if value is None:
             return CriterionResult(self.id, Verdict.unknown, f"field {self.name} not known")
-        holds = any(_same(value, one) for one in self.values)
+        holds = any(same_value(value, one) for one in self.values)
         wanted = ", ".join(shown(one) for one in self.values)
         reason = f"field {self.name} = {shown(value)}, {'' if holds else 'not '}one of {wanted}"
         return CriterionResult(self.id, _verdict(holds), reason)
