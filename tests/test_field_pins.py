@@ -200,7 +200,7 @@ LEAD_STEPS = [
     ),
     Step("reengage", {}, {}, {"status": S.working}),
     Step("record", {"facts": FACTS}, {"facts": FACTS}, {"evidence": q.Evidence(FACTS)}),
-    Step("mark_marketing_qualified", {}, {}, {"status": S.marketing_qualified}),
+    Step("mark_marketing_qualified", {}, {"recommendation": None}, {"status": S.marketing_qualified}),
     Step(
         "assign",
         {"owner": "u-ada", "reason": "EMEA"},
@@ -228,7 +228,7 @@ LEAD_STEPS = [
         {"reason": "new budget"},
         {"status": S.nurturing, "reason": "new budget", "recycle_count": 2},
     ),
-    Step("mark_marketing_qualified", {}, {}, {"status": S.marketing_qualified}),
+    Step("mark_marketing_qualified", {}, {"recommendation": None}, {"status": S.marketing_qualified}),
     Step(
         "assign",
         {"owner": "u-ada", "reason": "EMEA"},

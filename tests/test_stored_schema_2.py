@@ -78,3 +78,16 @@ def _pipelines() -> list[fk.Pipeline]:
         if isinstance(subject, fk.Opportunity):
             found.append(subject.pipeline)
     return found
+
+
+def test_a_lead_marked_marketing_qualified_in_schema_2_was_marked_by_hand() -> None:
+    marked = [data for data in STORED["events"] if data["command"] == "mark_marketing_qualified"]
+    assert marked
+    assert all(data["payload"] == {} for data in marked)
+    assert {fk.load(fk.Event, data).payload["recommendation"] for data in marked} == {None}
+    leads = [o["document"] for o in STORED["objects"].values() if o["kind"] == "Lead"]
+    histories = [fk.load(fk.Lead, document).history for document in leads]
+    marking = "mark_marketing_qualified"
+    payloads = [e.payload for history in histories for e in history if e.command == marking]
+    assert payloads
+    assert payloads == [{"recommendation": None}] * len(payloads)

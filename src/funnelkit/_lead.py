@@ -12,6 +12,7 @@ from funnelkit._accounts import AccountHolder
 from funnelkit._command import Decision, command, creation, handover, keep
 from funnelkit._custom import Customizable
 from funnelkit._deals import Opportunity
+from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import NEVER, Event
 from funnelkit._gates import result_guard
 from funnelkit._journey import BuyerStage, Journeyed
@@ -22,6 +23,7 @@ from funnelkit._money import Money
 from funnelkit._ownership import Assignable
 from funnelkit._pipeline import DEFAULT_PIPELINE, Pipeline
 from funnelkit._recording import collect_facts, disqualified_reason
+from funnelkit._scores import QUALIFY, Policy, Recommendation
 from funnelkit._table import Guard, TransitionTable
 from funnelkit._values import Account, Channel, Contact, Touch
 from funnelkit.qualification import (
@@ -40,11 +42,27 @@ def _may_fast_track(lead: Lead, _payload: object) -> bool:
     return lead.source.is_hand_raise or lead.source.channel is Channel.sales
 
 
+def _policy_agrees(_lead: object, payload: Mapping[str, object]) -> bool:
+    advice = payload.get("recommendation")
+    return advice is None or (isinstance(advice, Recommendation) and advice.command == QUALIFY)
+
+
+def _policy_disagrees(_lead: object, payload: Mapping[str, object]) -> str:
+    advice: Any = payload.get("recommendation")
+    return f"policy {advice.policy!r} recommends {advice.command or 'neither'}: {advice.reason}"
+
+
 GUARDS = {
     "may_fast_track": Guard(
         _may_fast_track,
         "only a hand-raiser (its source touch is a demo or contact request) or a "
         "sales-generated lead (source channel 'sales') may skip marketing qualification",
+    ),
+    "policy_agrees": Guard(
+        _policy_agrees,
+        "the MQL policy passed, if any, must recommend mark_marketing_qualified",
+        reads_payload=True,
+        explain=_policy_disagrees,
     ),
     "is_qualified": result_guard(
         "qualification",
@@ -232,9 +250,15 @@ class Lead(Journeyed, Assignable, Customizable, AccountHolder):
         """
         return {}
 
-    @command("MarketingQualified")
-    def mark_marketing_qualified(self, *, at: datetime) -> Decision:
-        """Mark the lead engaged enough for sales (an MQL).
+    @command("MarketingQualified", recommendation=Recommendation | None)
+    def mark_marketing_qualified(self, *, at: datetime, policy: Policy | None = None) -> Decision:
+        """Mark the lead engaged enough for sales (an MQL), on a policy's word if one is given.
+
+        With ``policy`` (such as an ``sc.MqlPolicy``), the lead is scored at ``at`` and marked
+        only if the policy recommends it; otherwise the command is refused with the policy's
+        reasons. The event keeps the recommendation, score and explanation included, so why a
+        lead became an MQL can be read back later. Without a policy, marking is a person's call
+        and the event's ``recommendation`` is ``None``.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -247,7 +271,13 @@ class Lead(Journeyed, Assignable, Customizable, AccountHolder):
             >>> lead.work(at=day(2)).mark_marketing_qualified(at=day(6)).status.value
             'marketing_qualified'
         """
-        return {}
+        if policy is None:
+            return {"recommendation": None}
+        advice: object = policy.recommend(self, at=at)  # typed, but a policy of your own may err
+        if not isinstance(advice, Recommendation):
+            problem = Problem(("policy",), "must recommend with a Recommendation", advice)
+            raise InvalidInput(self._context("mark_marketing_qualified"), [problem])
+        return {"recommendation": advice}
 
     @command("Accepted")
     def accept(self, *, at: datetime) -> Decision:

@@ -96,9 +96,9 @@ class LeadLifecycle(StateMachine):
     nurture = s.new.to(s.nurturing) | s.working.to(s.nurturing)
     reengage = s.nurturing.to(s.working)
     mark_marketing_qualified = (
-        s.new.to(s.marketing_qualified)
-        | s.working.to(s.marketing_qualified)
-        | s.nurturing.to(s.marketing_qualified)
+        s.new.to(s.marketing_qualified, cond="policy_agrees")
+        | s.working.to(s.marketing_qualified, cond="policy_agrees")
+        | s.nurturing.to(s.marketing_qualified, cond="policy_agrees")
     )
     accept = s.marketing_qualified.to(s.sales_accepted)
     fast_track = (

@@ -53,7 +53,7 @@ class PipelineReference(pydantic.BaseModel):
 # "schema" would shadow a pydantic method, so the field has another name and "schema" as its alias
 _SCHEMA_FIELD: Any = (typing.Literal[SCHEMA], pydantic.Field(alias="schema"))
 
-SCALARS = frozenset({str, int, bool, type(None), Decimal, datetime, date})
+SCALARS = frozenset({str, int, float, bool, type(None), Decimal, datetime, date})
 """Parsed values that are already domain values: building them is returning them."""
 
 SOURCES: dict[type[pydantic.BaseModel], type[object]] = {}

@@ -53,6 +53,8 @@ def _decimal_text(value: object) -> Decimal:
 StoredTime = Annotated[pydantic.AwareDatetime, pydantic.BeforeValidator(_iso_time)]
 StoredDecimal = Annotated[Decimal, pydantic.BeforeValidator(_decimal_text)]
 StoredDate = Annotated[date, pydantic.BeforeValidator(_iso_date)]
+StoredFloat = Annotated[float, pydantic.Field(strict=True, allow_inf_nan=False)]
+"""A JSON number (a whole one too), never text, a boolean, NaN or an infinity."""
 
 STRICT: dict[Any, Any] = {
     str: pydantic.StrictStr,
@@ -61,6 +63,7 @@ STRICT: dict[Any, Any] = {
     datetime: StoredTime,
     date: StoredDate,
     Decimal: StoredDecimal,
+    float: StoredFloat,
 }
 """The strict stored form of each scalar type."""
 

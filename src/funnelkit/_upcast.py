@@ -56,7 +56,23 @@ def _object_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
-    return {**data, "schema": 3}
+    return {**_entry_2_to_3(data), "schema": 3}
+
+
+ADDED_TO_PAYLOADS_IN_3: Mapping[str, Mapping[str, object]] = {
+    "mark_marketing_qualified": {"recommendation": None},
+}
+"""The payload keys schema 3 adds to each command's event, with what schema-2 events meant by them."""
+
+
+def _entry_2_to_3(data: object) -> Any:  # noqa: ANN401 - stored data, checked later
+    """An event of schema 2: a lead marked marketing-qualified then was marked by hand."""
+    command = data.get("command") if isinstance(data, Mapping) else None
+    added = ADDED_TO_PAYLOADS_IN_3.get(command) if isinstance(command, str) else None
+    payload = data.get("payload") if isinstance(data, Mapping) else None
+    if added is None or not isinstance(payload, Mapping):
+        return data
+    return {**data, "payload": {**added, **payload}}  # type: ignore[dict-item]
 
 
 ADDED_IN_3: Mapping[str, tuple[str, ...]] = {
@@ -86,6 +102,9 @@ def _object_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
         # unknown in schema 2's terms: no owner, no estimate, no forecast set by hand
         defaults = {name: EMPTY_IN_3.get(name) for name in added}
         data = {**data, "state": {**defaults, **state}}
+    history = data.get("history")
+    if isinstance(history, list):
+        data = {**data, "history": [_entry_2_to_3(event) for event in history]}
     return {**data, "schema": 3}
 
 

@@ -13,6 +13,7 @@ Example:
 """
 
 from funnelkit._public import publish as _publish
+from funnelkit._scores import Contribution, Policy, Recommendation, ScoreResult
 from funnelkit.scoring._backtest import BackTest, Learner, backtest
 from funnelkit.scoring._bayes import NaiveBayesScorer
 from funnelkit.scoring._combined import Combined
@@ -26,8 +27,8 @@ from funnelkit.scoring._grades import Grades
 from funnelkit.scoring._logistic import LogisticScorer
 from funnelkit.scoring._points import Group, PointsModel
 from funnelkit.scoring._points_data import points_model_from, points_model_schema
-from funnelkit.scoring._policy import MqlPolicy, Recommendation
-from funnelkit.scoring._results import Contribution, Scorer, ScoreResult
+from funnelkit.scoring._policy import MqlPolicy
+from funnelkit.scoring._results import Scorer
 
 __all__ = [
     "BackTest",
@@ -47,6 +48,7 @@ __all__ = [
     "MqlPolicy",
     "NaiveBayesScorer",
     "PointsModel",
+    "Policy",
     "Recommendation",
     "ScoreResult",
     "Scorer",

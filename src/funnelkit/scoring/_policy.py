@@ -9,26 +9,11 @@ import attrs
 
 from funnelkit._errors import DefinitionError, InvalidInput, Problem
 from funnelkit._lead import Lead
-from funnelkit.scoring._results import Scorer, ScoreResult
+from funnelkit._scores import NURTURE, QUALIFY, Recommendation
+from funnelkit.scoring._results import Scorer
 
-QUALIFY = "mark_marketing_qualified"
-NURTURE = "nurture"
 LETTERS = "ABCD"
 """Fit letters, best first."""
-
-
-@attrs.frozen
-class Recommendation:
-    """What a policy recommends for a lead, and why; it performs nothing.
-
-    ``command`` is ``"mark_marketing_qualified"``, ``"nurture"``, or ``None`` where the lead's
-    status allows neither.
-    """
-
-    command: str | None
-    reasons: tuple[str, ...]
-    result: ScoreResult
-    """The score the recommendation rests on."""
 
 
 def _check(policy: MqlPolicy) -> None:
@@ -96,6 +81,6 @@ class MqlPolicy:
             passes = passes and good
         wanted = QUALIFY if passes else NURTURE
         if wanted in lead.allowed_events():
-            return Recommendation(wanted, tuple(reasons), result)
+            return Recommendation(self.id, wanted, tuple(reasons), result)
         reasons.append(f"status {lead.status.value!r} does not allow {wanted}")
-        return Recommendation(None, tuple(reasons), result)
+        return Recommendation(self.id, None, tuple(reasons), result)
