@@ -65,7 +65,7 @@ class Points:
     version = "1"
 
     def score(self, subject: Any, *, at: datetime) -> sc.ScoreResult:  # noqa: ARG002 - the protocol's
-        value = 10.0 if subject["account.segment"] == "enterprise" else 0.0
+        value = 10.0 if subject.account.segment == "enterprise" else 0.0
         return sc.ScoreResult(self.id, self.version, value, 0.0, (sc.Contribution("segment", value, "x"),))
 
 
@@ -75,6 +75,19 @@ def test_a_scorer_without_probabilities_and_a_one_sided_test_set() -> None:
     assert (result.auc, result.brier, result.calibration, result.k) == (None, None, (), result.scored)
     assert "AUC n/a" in result.summary()
     assert "Brier" not in result.summary()
+
+
+def test_a_points_model_is_back_tested_on_the_objects_as_they_stood() -> None:
+    model = sc.PointsModel(
+        "segment-points",
+        "1",
+        [sc.Group("who", [sc.FitRule("big", 10, fk.attribute("segment", one_of="enterprise"))])],
+    )
+    by_model = sc.backtest(history(), lambda _e, _o: model, cut=CUT, until=UNTIL)
+    by_hand = sc.backtest(history(), lambda _e, _o: Points(), cut=CUT, until=UNTIL)
+    assert by_model.scorer == "segment-points"
+    assert (by_model.scored, by_model.won, by_model.auc) == (by_hand.scored, by_hand.won, by_hand.auc)
+    assert by_model.auc is not None
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,10 @@ def test_mixed_units_say_so() -> None:
         ([(FIT, math.nan)], "must be a finite number"),
         ([(FIT, True)], "must be a finite number"),
         ([("fit", 1.0)], "is not a scorer"),
+        ("combined", "parts='combined' must be a sequence of"),
+        (None, "parts=None must be a sequence of"),
+        ({FIT: 1.0}, "must be a sequence of"),
+        ([FIT, (FIT, 1.0, 2.0)], "is not a \\(scorer, weight\\) pair"),
     ],
 )
 def test_a_bad_combination_is_a_definition_error(parts: Any, message: str) -> None:

@@ -13,7 +13,7 @@ from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import utc
 from funnelkit._lead import Lead
 from funnelkit.scoring._evaluation import Bin, auc, brier, calibration, precision_at
-from funnelkit.scoring._features import CLOSED, CLOSING, as_of, features, training_set
+from funnelkit.scoring._features import CLOSED, CLOSING, as_of, training_set
 from funnelkit.scoring._results import Scorer
 
 Learner = Callable[[Sequence[Mapping[str, Any]], Sequence[bool]], Scorer]
@@ -57,9 +57,10 @@ def backtest(
 ) -> BackTest:
     """Learn from what closed by ``cut``; score what was open at ``cut`` and closed by ``until``.
 
-    Each open object is scored on its features as it stood at ``cut`` and judged by how it
-    closed by ``until``: nothing after the cut reaches the scorer, so the figures say how the
-    scorer would have done had it been used then.
+    Each open object is scored as it stood at ``cut`` (a predictive scorer reads its features
+    then, a points model its touches until then) and judged by how it closed by ``until``:
+    nothing after the cut reaches the scorer, so the figures say how the scorer would have done
+    had it been used then. ``learn`` may ignore the history, as a points model's does.
 
     Raises:
         InvalidInput: the times are not aware or ``until`` is not after ``cut``; nothing closed
@@ -91,7 +92,8 @@ def backtest(
             continue
         closing = CLOSING[later._kind]  # noqa: SLF001
         last = [event for event in later.history if event.command in closing][-1]
-        result = scorer.score(features(subject, at=when), at=when)
+        # the object as it stood: a points model reads its touches, a predictive one its features
+        result = scorer.score(then, at=when)
         scores.append(result.value)
         if result.probability is not None:
             probabilities.append(result.probability)

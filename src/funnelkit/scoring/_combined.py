@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -11,9 +11,23 @@ import attrs
 from funnelkit._errors import DefinitionError
 from funnelkit.scoring._results import Contribution, Scorer, ScoreResult, summed
 
+PAIR = 2
+"""A part is a scorer and its weight."""
+
 
 def _parts(parts: Iterable[tuple[Scorer, float]]) -> tuple[tuple[Scorer, float], ...]:
-    found: tuple[tuple[object, object], ...] = tuple(parts)  # typed, but definitions come from data too
+    given: object = parts  # typed, but definitions come from data too
+    if isinstance(given, (str, bytes, Mapping)) or not isinstance(given, Iterable):
+        raise DefinitionError(
+            "combined scorer", [f"parts={given!r} must be a sequence of (scorer, weight) pairs"]
+        )
+    listed: tuple[object, ...] = tuple(given)
+    unpaired = [part for part in listed if not (isinstance(part, tuple) and len(part) == PAIR)]
+    if unpaired:
+        raise DefinitionError(
+            "combined scorer", [f"{part!r} is not a (scorer, weight) pair" for part in unpaired]
+        )
+    found: tuple[tuple[object, object], ...] = listed  # type: ignore[assignment] # each checked above
     faults = [
         f"weight {weight!r} of {getattr(scorer, 'id', scorer)!r} must be a finite number"
         for scorer, weight in found

@@ -13,7 +13,8 @@ from typing import Protocol, runtime_checkable
 
 from funnelkit._scores import Contribution, ScoreResult
 
-__all__ = ["Contribution", "ScoreResult", "Scorer", "summed"]  # the result types, for the scorers that sum them
+# the result types too, for the scorers that sum them
+__all__ = ["Contribution", "ScoreResult", "Scorer", "summed"]
 
 
 def summed(
