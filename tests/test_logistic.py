@@ -311,6 +311,28 @@ def test_a_bad_l2_is_refused(l2: Any) -> None:
     assert caught.value.problems[0].location == ("l2",)
 
 
+def test_a_category_rarer_than_min_support_gets_no_coefficient_and_scores_as_unseen() -> None:
+    examples: list[dict[str, Any]] = (
+        [{"page": "a"}] * 4 + [{"page": "b"}] * 4 + [{"page": "rare"}, {"page": None}]
+    )
+    outcomes = [True, False, False, False, True, True, True, False, True, False]
+    everything = LogisticScorer.fit(examples, outcomes, l2=1.0)
+    supported = LogisticScorer.fit(examples, outcomes, l2=1.0, min_support=2)
+    assert ("page", "rare") in everything.coefficients
+    assert set(supported.coefficients) == {("page", "a"), ("page", "b")}
+    # the rare example still counts, as one with no category: the same as leaving its page out
+    blanked = [{"page": None} if e["page"] == "rare" else e for e in examples]
+    assert supported == LogisticScorer.fit(blanked, outcomes, l2=1.0)
+    assert supported.score({"page": "rare"}, at=None).contributions[0].reason == "'rare' not seen in training"
+
+
+@pytest.mark.parametrize("min_support", [0, -1, 1.5, True, "2"])
+def test_a_bad_min_support_is_refused(min_support: Any) -> None:
+    with pytest.raises(fk.InvalidInput) as caught:
+        LogisticScorer.fit(HISTORY, OUTCOMES, min_support=min_support)
+    assert caught.value.problems[0].location == ("min_support",)
+
+
 def test_categorical_must_be_names_not_one_string() -> None:
     with pytest.raises(fk.InvalidInput, match="collection of names"):
         LogisticScorer.fit(HISTORY, OUTCOMES, categorical="employees")

@@ -107,6 +107,7 @@ class LogisticScorer:
         *,
         l2: float = 1.0,
         categorical: Iterable[str] = (),
+        min_support: int | None = None,
         id: str = "logistic",
         version: str = "1",
     ) -> LogisticScorer:
@@ -115,7 +116,9 @@ class LogisticScorer:
         A feature whose values are all numbers (not bools) is numeric: it is standardised by the
         mean and the standard deviation of its known values (a constant one by 1), and a missing
         value counts as the mean. Any other feature, and any named in ``categorical``, is one-hot
-        encoded, one column per value seen; a missing value sets none. The fit minimises the
+        encoded, one column per value seen (with ``min_support``, per value seen in at least
+        that many examples: a rarer one is scored as unseen, adding nothing, as naive Bayes and
+        frequencies skip it); a missing value sets none. The fit minimises the
         log-loss summed over examples plus ``l2 / 2`` times the sum of squared standardised
         coefficients, the intercept unpenalised (``l2=1.0`` is scikit-learn's ``C=1.0`` on
         standardised data), by Newton's method from the intercept-only model, with a Cholesky
@@ -124,8 +127,8 @@ class LogisticScorer:
 
         Each step costs about ``n * f**2 / 2`` products for ``n`` examples of ``f`` features,
         plus ``c**3 / 6`` for ``c`` columns (all the categories together); 100,000 examples of 20
-        features take seconds, not minutes. Group rare categories before fitting if there are
-        thousands.
+        features take seconds, not minutes. With thousands of categories, set ``min_support``
+        (or group rare categories before fitting).
 
         Example:
             >>> from funnelkit.scoring import LogisticScorer
@@ -141,19 +144,25 @@ class LogisticScorer:
         Raises:
             InvalidInput: the history is empty, one class only or of mismatched lengths; a value
                 is unhashable, NaN or infinite; a feature mixes numbers with other values and is
-                not named in ``categorical``; ``l2`` is negative or not finite; or, with too small
+                not named in ``categorical``; ``l2`` is negative or not finite; ``min_support``
+                is not a whole number from 1; or, with too small
                 an ``l2``, the classes are separable and the coefficients grow without bound.
         """
         what = "cannot fit a logistic scorer"
         if not _finite(l2) or l2 < 0:
             raise InvalidInput(what, [Problem(("l2",), "must be a finite number from 0, such as 1.0", l2)])
-        known, results = history(what, examples, outcomes)
+        support: object = min_support  # typed, but callers may pass anything
+        if support is not None and (isinstance(support, bool) or not isinstance(support, int) or support < 1):
+            raise InvalidInput(
+                what, [Problem(("min_support",), "must be a whole number from 1, or None", min_support)]
+            )
+        known, results, _ = history(what, examples, outcomes)
         if isinstance(categorical, str):
             raise InvalidInput(
                 what, [Problem(("categorical",), "must be a collection of names", categorical)]
             )
         countable(what, known)
-        design = Design.build(what, known, results, frozenset(categorical))
+        design = Design.build(what, known, results, frozenset(categorical), min_support or 1)
         solution = newton(design, float(l2))
         if solution is None:
             raise InvalidInput(

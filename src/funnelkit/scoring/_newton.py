@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from array import array
+from collections import Counter
 from collections.abc import Hashable
 from operator import add, mul, sub
 from typing import Any
@@ -74,8 +75,14 @@ class Design:
 
     @classmethod
     def build(
-        cls, what: str, examples: tuple[Example, ...], outcomes: tuple[bool, ...], named: frozenset[str]
+        cls,
+        what: str,
+        examples: tuple[Example, ...],
+        outcomes: tuple[bool, ...],
+        named: frozenset[str],
+        min_support: int = 1,
     ) -> Design:
+        """The design of ``examples``; a category in fewer than ``min_support`` of them gets no column."""
         kinds: dict[str, set[bool]] = {}
         for example in examples:
             for name, value in example.items():
@@ -103,12 +110,13 @@ class Design:
         codes: list[list[int]] = []
         for name in sorted(set(kinds) - set(numeric)):
             values = [example.get(name) for example in examples]
-            seen = sorted({value for value in values if value is not None}, key=_order)
+            counts = Counter(value for value in values if value is not None)
+            seen = sorted((value for value, count in counts.items() if count >= min_support), key=_order)
             first = len(levels)
             position = {value: index for index, value in enumerate(seen, start=first)}
             levels.extend((name, value) for value in seen)
             members: list[list[int]] = [[] for _ in seen]
-            code = [-1 if value is None else position[value] for value in values]
+            code = [position.get(value, -1) for value in values]
             for index, column in enumerate(code):
                 if column >= 0:
                     members[column - first].append(index)
