@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
-
-import attrs
+from collections.abc import Mapping
 
 from funnelkit._errors import DefinitionError, UnknownName
 from funnelkit._frozen import FrozenDict
+from funnelkit._plugins import EntryPoints, PluginError, installed, load_group
 from funnelkit.qualification._builtins import QUESTIONS, fact_criteria, frameworks
 from funnelkit.qualification._criteria import Criterion, is_criterion
 from funnelkit.qualification._definitions import framework_from
 from funnelkit.qualification._frameworks import Framework
 
-if TYPE_CHECKING:
-    from importlib import metadata
-
 CRITERIA_GROUP = "funnelkit.criteria"
 FRAMEWORKS_GROUP = "funnelkit.frameworks"
 
-EntryPoints = Callable[[str], Iterable["metadata.EntryPoint"]]
-
-
-def _installed(group: str) -> Iterable[metadata.EntryPoint]:
-    # importlib.metadata brings email, zipfile and more: imported when plugins are asked for
-    from importlib import metadata
-
-    return metadata.entry_points(group=group)
-
-
-@attrs.frozen
-class PluginError:
-    """A plugin that could not be loaded, and why; the others loaded regardless."""
-
-    group: str
-    name: str
-    error: str
+# the package publishes PluginError from here, as it did before funnelkit._plugins defined it
+__all__ = ["CRITERIA_GROUP", "FRAMEWORKS_GROUP", "PluginError", "Registry"]
 
 
 class Registry:
@@ -148,19 +128,15 @@ class Registry:
         self.add_framework(framework)
         return framework
 
-    def load_entry_points(self, entry_points: EntryPoints = _installed) -> Registry:
+    def load_entry_points(self, entry_points: EntryPoints = installed) -> Registry:
         """Load the ``funnelkit.criteria`` and ``funnelkit.frameworks`` plugin groups.
 
         A criteria plugin names a criterion (or a function returning one or several); a
         frameworks plugin names a Framework, a JSON-compatible definition, or a function
         returning either. A plugin that fails is recorded in :attr:`errors`; the rest load.
         """
-        for group, add in ((CRITERIA_GROUP, self._add_criteria), (FRAMEWORKS_GROUP, self._add_frameworks)):
-            for entry in entry_points(group):
-                try:
-                    add(entry.load())
-                except Exception as error:  # noqa: BLE001 - one broken plugin must not break the host
-                    self._errors.append(PluginError(group, entry.name, f"{type(error).__name__}: {error}"))
+        load_group(CRITERIA_GROUP, entry_points, self._add_criteria, self._errors)
+        load_group(FRAMEWORKS_GROUP, entry_points, self._add_frameworks, self._errors)
         return self
 
     def _add_criteria(self, loaded: object) -> None:

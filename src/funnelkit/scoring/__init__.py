@@ -28,9 +28,11 @@ from funnelkit.scoring._logistic import LogisticScorer
 from funnelkit.scoring._points import Group, PointsModel
 from funnelkit.scoring._points_data import points_model_from, points_model_schema
 from funnelkit.scoring._policy import MqlPolicy
+from funnelkit.scoring._registry import SCORERS_GROUP, PluginError, Registry
 from funnelkit.scoring._results import Scorer
 
 __all__ = [
+    "SCORERS_GROUP",
     "BackTest",
     "Bin",
     "Combined",
@@ -47,9 +49,11 @@ __all__ = [
     "LogisticScorer",
     "MqlPolicy",
     "NaiveBayesScorer",
+    "PluginError",
     "PointsModel",
     "Policy",
     "Recommendation",
+    "Registry",
     "ScoreResult",
     "Scorer",
     "auc",

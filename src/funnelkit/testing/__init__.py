@@ -27,6 +27,7 @@ from funnelkit.testing._machine import (
     pipeline_machine,
     raised,
 )
+from funnelkit.testing._score_strategies import points_definitions, points_models
 from funnelkit.testing._scoring import ScorerContract
 from funnelkit.testing._strategies import (
     accounts,
@@ -73,6 +74,8 @@ __all__ = [
     "opportunities",
     "pipeline_machine",
     "pipelines",
+    "points_definitions",
+    "points_models",
     "prospects",
     "raised",
     "reasons",
