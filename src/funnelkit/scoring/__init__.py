@@ -12,6 +12,7 @@ Example:
     0.4
 """
 
+from funnelkit._plugins import PluginError
 from funnelkit._public import publish as _publish
 from funnelkit._scores import Contribution, Policy, Recommendation, ScoreResult
 from funnelkit.scoring._backtest import BackTest, Learner, backtest
@@ -28,7 +29,7 @@ from funnelkit.scoring._logistic import LogisticScorer
 from funnelkit.scoring._points import Group, PointsModel
 from funnelkit.scoring._points_data import points_model_from, points_model_schema
 from funnelkit.scoring._policy import MqlPolicy
-from funnelkit.scoring._registry import SCORERS_GROUP, PluginError, Registry
+from funnelkit.scoring._registry import SCORERS_GROUP, Registry
 from funnelkit.scoring._results import Scorer
 
 __all__ = [
