@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
-from itertools import chain
+from functools import partial
+from itertools import compress
+from operator import not_
 
 import attrs
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
 from funnelkit.scoring._features import example_of, sigmoid
-from funnelkit.scoring._history import Example, categorical, history
+from funnelkit.scoring._history import Example, by_column, categorical, finite, history
 from funnelkit.scoring._results import Contribution, ScoreResult, summed
 
 Counts = Mapping[str, Mapping[Hashable, tuple[int, int]]]
 """For each feature, each value seen in training with its (won, lost) counts."""
+
+_NONE: Counter[Hashable] = Counter()
+"""The tally of a feature no example of a class had."""
 
 
 @attrs.frozen
@@ -32,28 +37,41 @@ class Table:
     """For each feature, how many won and lost examples had it set."""
 
     @classmethod
-    def learn(cls, examples: Iterable[Example], outcomes: Iterable[bool]) -> Table:
-        """Count a history: deterministic, whatever the order of examples or features."""
-        groups: dict[bool, list[Example]] = {True: [], False: []}
-        for example, outcome in zip(examples, outcomes, strict=True):
-            groups[outcome].append(example)
-        # counting (name, value) pairs straight from items() keeps the loop in C
-        won = Counter(chain.from_iterable(example.items() for example in groups[True]))
-        lost = Counter(chain.from_iterable(example.items() for example in groups[False]))
+    def learn(
+        cls, examples: Sequence[Example], outcomes: Sequence[bool], names: tuple[str, ...] | None = None
+    ) -> Table:
+        """Count a history: deterministic, whatever the order of examples or features.
+
+        ``names`` are the features every example has in that order, if they line up (see
+        :func:`history`): each is then counted by column, which stays in C.
+
+        Raises:
+            TypeError: a value cannot be hashed.
+        """
+        won = by_column(list(compress(examples, outcomes)), names)
+        lost = by_column(list(compress(examples, map(not_, outcomes))), names)
         counts: dict[str, dict[Hashable, tuple[int, int]]] = {}
-        for name, value in sorted(won.keys() | lost.keys(), key=repr):
-            if value is not None:
-                counts.setdefault(name, {})[value] = (won[name, value], lost[name, value])
+        for name in won.keys() | lost.keys():
+            won_seen, lost_seen = won.get(name, _NONE), lost.get(name, _NONE)
+            # ordered as the text of each (name, value) pair, as when they were counted as pairs
+            for value in sorted(won_seen.keys() | lost_seen.keys(), key=partial(_pair_text, name)):
+                if value is not None:
+                    counts.setdefault(name, {})[value] = (won_seen[value], lost_seen[value])
         totals = {
             name: (sum(pair[0] for pair in values.values()), sum(pair[1] for pair in values.values()))
             for name, values in counts.items()
         }
         return cls(
-            len(groups[True]),
-            len(groups[False]),
+            sum(outcomes),
+            len(outcomes) - sum(outcomes),
             FrozenDict({name: FrozenDict(values) for name, values in sorted(counts.items())}),
             FrozenDict(sorted(totals.items())),
         )
+
+    @property
+    def is_countable(self) -> bool:
+        """Whether every value counted is finite: a NaN or an infinity is refused, not counted."""
+        return all(finite(value) for values in self.counts.values() for value in values)
 
     def weights(self, smoothing: float, min_support: int | None) -> Mapping[str, Mapping[Hashable, float]]:
         """Each value's log-odds weight, ``log(P(value | won) / P(value | lost))``; thin values left out."""
@@ -74,6 +92,30 @@ class Table:
     def has_both(self) -> bool:
         """Whether the history holds won and lost examples: only then can it say anything."""
         return self.won > 0 and self.lost > 0
+
+
+def _pair_text(name: str, value: Hashable) -> str:
+    return repr((name, value))
+
+
+def _learned(
+    what: str, examples: tuple[Example, ...], outcomes: tuple[bool, ...], names: tuple[str, ...] | None
+) -> Table:
+    """The table of a checked history, whose values :func:`categorical` refuses if they cannot be counted.
+
+    Where the features line up, counting checks the values on the way; the slow check only runs
+    to name a culprit, or where they do not.
+    """
+    if names is not None:
+        try:
+            table = Table.learn(examples, outcomes, names)
+        except TypeError:  # a value cannot be hashed
+            pass
+        else:
+            if table.is_countable:
+                return table
+    categorical(what, examples)
+    return Table.learn(examples, outcomes)
 
 
 def _check_options(smoothing: object, min_support: object) -> list[Problem]:
@@ -157,8 +199,8 @@ class NaiveBayesScorer:
         problems = _check_options(smoothing, min_support)
         if problems:
             raise InvalidInput(what, problems)
-        known, results = history(what, examples, outcomes)
-        categorical(what, known)
+        known, results, names = history(what, examples, outcomes)
+        table = _learned(what, known, results, names)
         segments: dict[Hashable, tuple[list[Example], list[bool]]] = {}
         if segment_field is not None:
             for example, outcome in zip(known, results, strict=True):
@@ -167,9 +209,9 @@ class NaiveBayesScorer:
                     members = segments.setdefault(segment, ([], []))
                     members[0].append(example)
                     members[1].append(outcome)
-        tables = {segment: Table.learn(*members) for segment, members in segments.items()}
+        tables = {segment: Table.learn(*members, names) for segment, members in segments.items()}
         return cls(
-            Table.learn(known, results),
+            table,
             float(smoothing),
             min_support,
             segment_field,

@@ -115,6 +115,23 @@ class RoleCriterion(Combinable):
         holds = any(role in self.roles for role in found)
         return CriterionResult(self.id, _verdict(holds), f"{said}, {'' if holds else 'not '}one of {wanted}")
 
+    def is_met(self, subject: Any) -> bool:  # noqa: ANN401 - see Criterion
+        """Whether :meth:`assess` judges ``subject`` met, without writing why: for scoring many subjects.
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> import funnelkit as fk
+            >>> import funnelkit.scoring as sc
+            >>> ada = fk.Contact("Ada", "ada@acme.example", fk.ContactRole.decision_maker)
+            >>> lead = SimpleNamespace(contact=ada)
+            >>> sc.role("decision_maker").is_met(lead), sc.role("champion").is_met(lead)
+            (True, False)
+        """
+        contact = getattr(subject, "contact", None)
+        if isinstance(contact, Contact) and contact.role in self.roles:
+            return True
+        return any(person.role in self.roles for person in getattr(subject, "committee", ()))
+
     def __repr__(self) -> str:
         return f"role({', '.join(repr(role.value) for role in self.roles)})"
 
@@ -156,6 +173,17 @@ class TagCriterion(Combinable):
         holds = self.tag in getattr(subject, "tags", ())
         return CriterionResult(self.id, _verdict(holds), f"{'' if holds else 'not '}tagged {self.tag!r}")
 
+    def is_met(self, subject: Any) -> bool:  # noqa: ANN401 - see Criterion
+        """Whether :meth:`assess` judges ``subject`` met, without writing why: for scoring many subjects.
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> import funnelkit.scoring as sc
+            >>> sc.tagged("vip").is_met(SimpleNamespace(tags=frozenset({"vip"})))
+            True
+        """
+        return self.tag in getattr(subject, "tags", ())
+
     def __repr__(self) -> str:
         return f"tagged({self.tag!r})"
 
@@ -195,6 +223,19 @@ class FieldCriterion(Combinable):
         wanted = ", ".join(shown(one) for one in self.values)
         reason = f"field {self.name} = {shown(value)}, {'' if holds else 'not '}one of {wanted}"
         return CriterionResult(self.id, _verdict(holds), reason)
+
+    def is_met(self, subject: Any) -> bool:  # noqa: ANN401 - see Criterion
+        """Whether :meth:`assess` judges ``subject`` met, without writing why: for scoring many subjects.
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> import funnelkit.scoring as sc
+            >>> sc.field_is("plan", "pro").is_met(SimpleNamespace(fields={"plan": "pro"}))
+            True
+        """
+        fields = getattr(subject, "fields", NO_FIELDS)
+        value = fields.get(self.name) if isinstance(fields, Mapping) else None
+        return value is not None and any(same_value(value, one) for one in self.values)
 
     def __repr__(self) -> str:
         return f"field_is({self.name!r}, {', '.join(map(repr, self.values))})"

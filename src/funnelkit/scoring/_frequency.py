@@ -16,13 +16,12 @@ from funnelkit.scoring._frequency_tables import (
     MULTIPLE,
     Frequency,
     FrequencyTable,
-    finite,
     flat,
     learn,
     least,
     values_of,
 )
-from funnelkit.scoring._history import Example, categorical
+from funnelkit.scoring._history import Example, categorical, finite
 from funnelkit.scoring._results import Contribution, ScoreResult, summed
 
 __all__ = ["FLOOR", "Frequency", "FrequencyScorer", "FrequencyTable", "InsufficientData"]

@@ -7,14 +7,23 @@ from collections import Counter
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import chain, compress
-from operator import itemgetter, methodcaller, not_
+from operator import not_
 from typing import Any, NamedTuple
 
 import attrs
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
-from funnelkit.scoring._history import Example, categorical, history
+from funnelkit.scoring._history import (
+    Example,
+    Tally,
+    by_column,
+    by_field,
+    categorical,
+    columns,
+    finite,
+    history,
+)
 
 MULTIPLE = (list, tuple, set, frozenset)
 """The containers read as several values of one field, such as tags."""
@@ -58,10 +67,6 @@ class FrequencyTable:
         return self.won > 0 and self.lost > 0
 
 
-Tally = dict[str, Counter[Hashable]]
-"""Per field, how many examples had each value."""
-
-
 class _Counts(NamedTuple):
     """One group's raw counts: how many won and lost examples it has, and their tallies."""
 
@@ -100,9 +105,9 @@ def learn(
     )
     if problems:
         raise InvalidInput(what, problems)
-    known, results = history(what, examples, outcomes)
+    known, results, names = history(what, examples, outcomes)
     ranks = {stage: rank for rank, stage in enumerate(order)}
-    counted = _counted_plainly(known, results, stage_field, segment_field)
+    counted = _counted_plainly(known, results, stage_field, segment_field, names)
     if counted is None:  # uneven fields with lists, or a value to refuse: the slow checks name them
         categorical(what, [flat(example) for example in known])
         _refuse_bad_stages(what, known, results, ranks, stage_field=stage_field, segment_field=segment_field)
@@ -184,10 +189,14 @@ def _whole(count: object) -> bool:
 
 
 def _counted_plainly(
-    examples: Sequence[Example], outcomes: Sequence[bool], stage_field: str, segment_field: str | None
+    examples: Sequence[Example],
+    outcomes: Sequence[bool],
+    stage_field: str,
+    segment_field: str | None,
+    names: tuple[str, ...] | None,
 ) -> dict[object, _Counts] | None:
     """The counts of a history of countable values, counted in C; ``None`` if any value is not."""
-    tally = partial(_tally, single=(stage_field, segment_field))
+    tally = partial(_tally, single=(stage_field, segment_field), names=names)
     try:
         counted = _counted(_grouped(examples, outcomes, segment_field), tally)
     except TypeError:  # a list or set of values, or a value that cannot be hashed
@@ -226,25 +235,19 @@ def _counted(
     }
 
 
-def _tally(examples: list[Example], single: Container[str | None]) -> Tally:
-    """Count each field's values in C: by column where every example has the same fields, else by pair.
+def _tally(examples: list[Example], single: Container[str | None], names: tuple[str, ...] | None) -> Tally:
+    """Count each field's values in C: by column where the fields line up (``names``), else by pair.
 
     By column, each value of a list, tuple or set counts, but in the fields of ``single`` (left
     for the checks to refuse).
     """
-    names = tuple(examples[0]) if examples else ()
-    if len(names) > 1 and set(map(len, examples)) == {len(names)}:
-        try:
-            rows = list(map(itemgetter(*names), examples))
-        except KeyError:  # as many fields, not the same ones
-            pass
-        else:
-            columns = zip(names, zip(*rows, strict=True), strict=True)
-            return {name: _column(column, each=name not in single) for name, column in columns}
-    return _by_field(Counter(chain.from_iterable(map(methodcaller("items"), examples))))
+    if names is None:
+        return by_column(examples, None)
+    found = zip(names, columns(examples, len(names)), strict=True)
+    return {name: _column(column, each=name not in single) for name, column in found}
 
 
-def _column(column: tuple[Any, ...], *, each: bool) -> Counter[Hashable]:
+def _column(column: list[Any], *, each: bool) -> Counter[Hashable]:
     try:
         seen = Counter(column)
     except TypeError:  # lists or sets of values, or a value that cannot be hashed
@@ -261,14 +264,7 @@ def _tally_each_value(examples: list[Example]) -> Tally:
     pairs = (
         (name, item) for example in examples for name, value in example.items() for item in values_of(value)
     )
-    return _by_field(Counter(pairs))
-
-
-def _by_field(pairs: Counter[tuple[str, Hashable]]) -> Tally:
-    tally: Tally = {}
-    for (name, value), count in pairs.items():
-        tally.setdefault(name, Counter())[value] = count
-    return tally
+    return by_field(Counter(pairs))
 
 
 def _stages_valid(counted: Iterable[_Counts], ranks: Mapping[Hashable, int], stage_field: str) -> bool:
@@ -404,11 +400,6 @@ def flat(example: Example) -> Example:
         else:
             found[name] = value
     return found
-
-
-def finite(value: object) -> bool:
-    """Whether a hashable ``value`` can be counted: anything but a NaN or infinite float."""
-    return not isinstance(value, float) or math.isfinite(value)
 
 
 def least(min_support: int | Mapping[str, int] | None, stage_field: str, name: str) -> int:

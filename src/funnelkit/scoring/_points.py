@@ -24,6 +24,7 @@ from funnelkit.scoring._decay import DAY, Decay, days, days_problem
 from funnelkit.scoring._engagement import EngagementRule, Limit, limit_problems
 from funnelkit.scoring._fit import KEYS, FitRule, given, text_problems
 from funnelkit.scoring._grades import Grades
+from funnelkit.scoring._points_values import Plan, clamp, restart, touches_until
 from funnelkit.scoring._results import Contribution, ScoreResult, summed
 
 Rule = FitRule | EngagementRule
@@ -87,12 +88,15 @@ def _cap(
     name: str, whose: str, parts: Sequence[Contribution], minimum: Limit, maximum: Limit
 ) -> Contribution | None:
     """The contribution that brings ``parts`` within the limits, or ``None`` if they are within."""
+    if minimum is None and maximum is None:
+        return None
     raw = math.fsum(part.amount for part in parts)
-    if maximum is not None and raw > maximum:
-        return Contribution(name, maximum - raw, f"{whose} total {raw:.4g} capped at its maximum {maximum:g}")
-    if minimum is not None and raw < minimum:
-        return Contribution(name, minimum - raw, f"{whose} total {raw:.4g} raised to its minimum {minimum:g}")
-    return None
+    amount = clamp(raw, minimum, maximum)
+    if amount is None:
+        return None
+    capped = maximum is not None and raw > maximum
+    said = f"capped at its maximum {maximum:g}" if capped else f"raised to its minimum {minimum:g}"
+    return Contribution(name, amount, f"{whose} total {raw:.4g} {said}")
 
 
 def _subject(what: str, subject: object) -> object:
@@ -104,39 +108,29 @@ def _subject(what: str, subject: object) -> object:
     raise InvalidInput(what, [Problem(("subject",), message, subject)])
 
 
-def _touches(subject: object, at: datetime) -> list[Touch]:
-    """The subject's source touch and later touches up to ``at``, oldest first."""
-    source = getattr(subject, "source", None)
-    given = ([source] if isinstance(source, Touch) else []) + list(getattr(subject, "touches", ()))
-    return sorted((touch for touch in given if touch.at <= at), key=lambda touch: touch.at)
-
-
-def _reason(touch: Touch, age: float, rule: EngagementRule, group: Group, factor: float) -> str:
+def _said(touch: Touch, age: float) -> str:
     url = f" on {touch.url}" if touch.url else ""
-    reason = f"{touch.kind.value} via {touch.channel.value} {touch.campaign!r}{url}, {days(age)} ago"
-    if group.decay is not None:
-        reason += f": {rule.points:g} x {factor:.3g} ({group.decay})"
-    if group.window is not None:
-        reason += f", within the last {days(group.window)}"
-    return reason
+    return f"{touch.kind.value} via {touch.channel.value} {touch.campaign!r}{url}, {days(age)} ago"
 
 
 def _engaged(
-    group: Group, touches: Sequence[Touch], at: datetime, caps: list[Contribution]
+    group: Group, touches: Sequence[Touch], ages: Sequence[float], caps: list[Contribution]
 ) -> list[Contribution]:
     parts: list[Contribution] = []
+    decay, window = group.decay, group.window
+    # what every reason of the group ends with, written once
+    fading = "" if decay is None else f" ({decay})"
+    within = "" if window is None else f", within the last {days(window)}"
     for rule in cast("tuple[EngagementRule, ...]", group.rules):
         fired: list[Contribution] = []
-        for touch in touches:
-            if not rule.matches(touch):
+        for touch, age in zip(touches, ages, strict=True):
+            if not rule.matches(touch) or (window is not None and age > window):
                 continue
-            age = (at - touch.at).total_seconds() / DAY
-            if group.window is not None and age > group.window:
-                continue
-            factor = 1.0 if group.decay is None else group.decay.factor(age)
+            factor = 1.0 if decay is None else decay.factor(age)
             if factor > 0:
+                faded = "" if decay is None else f": {rule.points:g} x {factor:.3g}{fading}"
                 fired.append(
-                    Contribution(rule.id, rule.points * factor, _reason(touch, age, rule, group, factor))
+                    Contribution(rule.id, rule.points * factor, f"{_said(touch, age)}{faded}{within}")
                 )
         cap = _cap(rule.id, "the rule's", fired, rule.minimum, rule.maximum)
         parts += fired if cap is None else [*fired, cap]
@@ -200,9 +194,11 @@ class PointsModel:
     inactivity: float | None = None
     """Days without any touch after which engagement starts again from zero; ``None`` never."""
     grades: Grades | None = None
+    _plan: Plan = attrs.field(init=False, repr=False, eq=False)
+    """The model compiled for :meth:`value`, once."""
 
     def __attrs_post_init__(self) -> None:
-        """Refuse a blank id or version, no groups, an id used twice, bad limits or days."""
+        """Refuse a blank id or version, no groups, an id used twice, bad limits or days; compile the rest."""
         problems = text_problems(("id", self.id), ("version", self.version))
         if not self.groups or not all(isinstance(group, Group) for group in self.groups):
             problems.append("groups must be Groups, at least one")
@@ -223,6 +219,8 @@ class PointsModel:
             problems.append(f"grades {grades!r} must be Grades or None")
         if problems:
             raise DefinitionError(f"points model {self.id!r}", problems)
+        plan = Plan(self.id, self.version, self.groups, self.minimum, self.maximum, self.inactivity)
+        object.__setattr__(self, "_plan", plan)
 
     def score(self, subject: object, *, at: datetime) -> ScoreResult:
         """Score ``subject`` as of ``at``, explaining each rule that fired and each clamp.
@@ -231,17 +229,18 @@ class PointsModel:
             InvalidInput: ``at`` is not timezone-aware, or ``subject`` is not something it can score.
             CriterionFailed: a fit criterion of your own raised, or returned something not a result.
         """
-        what = f"points model {self.id!r}"
+        what = self._plan.what
         check_aware(what, "at", at)
         seen = _subject(what, subject)
         contributions: list[Contribution] = []
-        touches = self._active(_touches(seen, at), at, contributions)
+        touches = self._active(touches_until(seen, at), at, contributions)
+        ages = [(at - touch.at).total_seconds() / DAY for touch in touches]
         caps: list[Contribution] = []
         totals: dict[bool, list[float]] = {True: [], False: []}
-        token = EVALUATING.set(f"{self.id} {self.version}")
+        token = EVALUATING.set(self._plan.name)
         try:
             for group in self.groups:
-                parts = _fitted(group, seen) if group.is_fit else _engaged(group, touches, at, caps)
+                parts = _fitted(group, seen) if group.is_fit else _engaged(group, touches, ages, caps)
                 cap = _cap(group.id, "the group's", parts, group.minimum, group.maximum)
                 parts += [] if cap is None else [cap]
                 caps += [] if cap is None else [cap]
@@ -262,18 +261,70 @@ class PointsModel:
         """The touches after the last gap longer than ``inactivity``; a note says what was dropped."""
         if self.inactivity is None or not touches:
             return touches
-        limit = self.inactivity * DAY
-        times = [touch.at for touch in touches] + [at]
-        start = max(
-            (
-                index
-                for index in range(1, len(times))
-                if (times[index] - times[index - 1]).total_seconds() > limit
-            ),
-            default=0,
-        )
+        start = restart([touch.at for touch in touches], at, self.inactivity)
         if start:
-            gap = f"no touch for more than {days(self.inactivity)} after {times[start - 1].isoformat()}"
+            gap = f"no touch for more than {days(self.inactivity)} after {touches[start - 1].at.isoformat()}"
             reason = f"{gap}: the {start} touches up to then count nothing"
             notes.append(Contribution("inactivity reset", 0.0, reason))
         return touches[start:]
+
+    def value(self, subject: object, *, at: datetime) -> float:
+        """``score(subject, at=at).value``, to the bit, without the explanation: to rank many subjects.
+
+        The model is compiled once, when it is made: a value works out the same amounts as
+        :meth:`score`, but writes no reasons and builds no result, so it is several times faster.
+        (A model with a decay of your own, or points or limits past 1e200, is scored in full.)
+
+        Raises:
+            InvalidInput: as for :meth:`score`.
+            CriterionFailed: as for :meth:`score`.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> import funnelkit.scoring as sc
+            >>> model = sc.PointsModel("demo", "1", [
+            ...     sc.Group("did", [sc.EngagementRule("form", 10, kind="form_submission")],
+            ...              decay=sc.half_life(30)),
+            ... ])
+            >>> form = fk.Touch(fk.Channel.email, "spring", fk.TouchKind.form_submission,
+            ...                 datetime(2026, 3, 1, tzinfo=timezone.utc))
+            >>> at = datetime(2026, 3, 31, tzinfo=timezone.utc)
+            >>> model.value({"touches": [form]}, at=at), model.score({"touches": [form]}, at=at).value
+            (5.0, 5.0)
+        """
+        plan = self._plan
+        check_aware(plan.what, "at", at)
+        if not plan.fast:
+            return self.score(subject, at=at).value
+        return plan.valuer()(_subject(plan.what, subject), at)
+
+    def values(self, subjects: Iterable[object], *, at: datetime) -> list[float]:
+        """The :meth:`value` of each subject as of ``at``, in order: to rank many at once.
+
+        ``at`` is checked once for them all.
+
+        Raises:
+            InvalidInput: as for :meth:`score`.
+            CriterionFailed: as for :meth:`score`.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> import funnelkit as fk
+            >>> import funnelkit.scoring as sc
+            >>> model = sc.PointsModel("demo", "1", [
+            ...     sc.Group("who", [sc.FitRule("big", 20, fk.attribute("employees", at_least=250))]),
+            ... ])
+            >>> accounts = [fk.Account(name, name, fk.AccountKind.company, employees=size)
+            ...             for name, size in (("acme", 300), ("zed", 12))]
+            >>> model.values([{"account": account} for account in accounts],
+            ...              at=datetime(2026, 3, 31, tzinfo=timezone.utc))
+            [20.0, 0.0]
+        """
+        plan = self._plan
+        what = plan.what
+        check_aware(what, "at", at)
+        if not plan.fast:
+            return [self.score(subject, at=at).value for subject in subjects]
+        value = plan.valuer()
+        return [value(_subject(what, subject), at) for subject in subjects]
