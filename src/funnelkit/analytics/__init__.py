@@ -1,0 +1,60 @@
+"""Analytics: the funnel measured from its event history, in one pass, as of any moment.
+
+Give :func:`report` the events your application stored (any mix of kinds and objects, each
+object's own events in order) and read the rows. For a history too large for one pass, build an
+:class:`Accumulator` per slice of the events (split by object) and merge them: the result is the
+report of one pass.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> import funnelkit as fk
+    >>> import funnelkit.analytics as an
+    >>> at = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    >>> touch = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, at)
+    >>> acme = fk.Account("acme", "Acme", fk.AccountKind.company)
+    >>> lead = fk.Lead.create("L-1", account=acme, source=touch, at=at).mark_marketing_qualified(at=at)
+    >>> report = an.report(lead.history)
+    >>> report.value("reached", step="mql"), report.value("conversion_rate", **{"from": "lead", "to": "mql"})
+    (1, 1.0)
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from funnelkit._events import Event
+from funnelkit._public import publish as _publish
+from funnelkit.analytics._accumulator import Accumulator
+from funnelkit.analytics._options import DIMENSIONS, PERIODS, RECYCLED
+from funnelkit.analytics._records import STEPS
+from funnelkit.analytics._report import Report
+
+
+def report(
+    events: Iterable[Event],
+    *,
+    as_of: datetime | None = None,
+    by: Iterable[str] = (),
+    where: Mapping[str, object] | None = None,
+    period: str = "month",
+    recycled: str = "once",
+) -> Report:
+    """The funnel report of ``events`` in one pass.
+
+    ``as_of`` shows the funnel as it stood then (later events are ignored); ``by`` groups every
+    metric by dimensions (``kind``, ``channel``, ``campaign``, ``segment``, ``territory``,
+    ``owner``, ``cohort`` or ``fields.<name>``); ``where`` keeps only what has the given values
+    of dimensions; ``period`` is a cohort's span (``day``, ``week``, ``month``, ``quarter``);
+    ``recycled="new"`` counts each pass of a recycled lead as a net-new lead, ``"once"`` (the
+    default) counts the lead once.
+
+    Raises:
+        InvalidInput: an option is wrong, or an event is not a funnelkit event, has an unknown
+            kind or command, or is not its object's next event; nothing is returned.
+    """
+    accumulator = Accumulator(as_of=as_of, by=by, where=where, period=period, recycled=recycled)
+    return accumulator.add_all(events).report()
+
+
+__all__ = ["DIMENSIONS", "PERIODS", "RECYCLED", "STEPS", "Accumulator", "Report", "report"]
+
+_publish(__all__, globals(), __name__)

@@ -1,0 +1,146 @@
+"""Journeys: the objects one buyer's way through the funnel made, followed across hand-overs.
+
+A prospect that responded became a lead, a lead that converted an opportunity, a won deal a
+client. Each object names the one it came from, so the journey is rebuilt from the records
+alone: its root is the object nothing came before (within the events seen), and an
+opportunity counts in the channel, campaign and cohort of the lead or prospect it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from funnelkit.analytics._options import FIELD, Options
+from funnelkit.analytics._records import OPPORTUNITY, WON, Record
+
+PARENT = {"Lead": "Prospect", "Opportunity": "Lead", "Client": "Opportunity"}
+"""The kind of object each kind comes from."""
+OWN_ATTRIBUTES = ("segment", "territory", "owner")
+"""What an object's own record says of it, rather than its journey's origin."""
+
+
+class Journey:
+    """One buyer's way: the objects in hand-over order, root first, and the steps they reached."""
+
+    __slots__ = ("members", "passes")
+
+    def __init__(self, members: list[Record], recycled: str) -> None:
+        """The journey of ``members``, root first; ``recycled`` says how a recycled lead counts."""
+        self.members = members
+        self.passes = _passes(members, recycled)
+        """The steps reached on each pass: one pass, or one per cycle of a recycled lead counted as new."""
+
+    @property
+    def root(self) -> Record:
+        """The object the journey started with."""
+        return self.members[0]
+
+    def first(self, name: str) -> object:
+        """The first member's known value of ``name`` (where the journey came from)."""
+        return next((value for value in (getattr(m, name) for m in self.members) if value is not None), None)
+
+    def converted(self) -> datetime | None:
+        """When its lead converted to an opportunity, if it did."""
+        return self.first("converted")  # type: ignore[return-value]
+
+    def won(self) -> datetime | None:
+        """When its deal was won, if it was."""
+        return next((m.closed for m in self.members if m.kind == "Opportunity" and m.outcome == "won"), None)
+
+
+def _passes(members: list[Record], recycled: str) -> list[int]:
+    before = after = 0
+    cycles = [0]
+    for member in members:
+        if member.kind == "Lead":
+            cycles = member.cycles if recycled == "new" else [_union(member.cycles)]
+        elif member.kind == "Prospect":
+            before |= _union(member.cycles)
+        else:
+            after |= _union(member.cycles)
+    passes = list(cycles)
+    passes[0] |= before
+    passes[-1] |= after
+    if after & WON:
+        passes[-1] |= OPPORTUNITY
+    return passes
+
+
+def _union(cycles: list[int]) -> int:
+    bits = 0
+    for cycle in cycles:
+        bits |= cycle
+    return bits
+
+
+def journeys(records: list[Record], recycled: str) -> tuple[list[Journey], dict[int, Journey]]:
+    """Every journey the records make, and each record's journey by the record's ``id()``."""
+    found = {(record.kind, record.id): record for record in records}
+    children: dict[int, list[Record]] = {}
+    roots = []
+    for record in records:
+        parent = found.get((PARENT.get(record.kind, ""), record.parent or ""))
+        if parent is None:
+            roots.append(record)
+        else:
+            children.setdefault(id(parent), []).append(record)
+    every: list[Journey] = []
+    of: dict[int, Journey] = {}
+    for root in roots:
+        members = list(_descendants(root, children))
+        journey = Journey(members, recycled)
+        every.append(journey)
+        for member in members:
+            of[id(member)] = journey
+    return every, of
+
+
+def _descendants(record: Record, children: dict[int, list[Record]]) -> Iterator[Record]:
+    yield record
+    for child in sorted(children.get(id(record), ()), key=lambda child: (child.kind, child.id)):
+        yield from _descendants(child, children)
+
+
+def cohort(at: datetime, period: str) -> str:
+    """The name of the ``period`` (day, week, month or quarter) ``at`` falls in, such as ``"2026-03"``."""
+    day = at.date()
+    if period == "day":
+        return day.isoformat()
+    if period == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def value_of(name: str, record: Record | None, journey: Journey, options: Options) -> str | None:
+    """What dimension ``name`` says of ``record`` (of the journey itself when ``record`` is None)."""
+    if name == "kind":
+        return (record or journey.root).kind.lower()
+    if name in ("channel", "campaign"):
+        return journey.first(name)  # type: ignore[return-value]
+    if name == "cohort":
+        return cohort(journey.root.created, options.period)  # type: ignore[arg-type]
+    subjects = [record] if record is not None else list(reversed(journey.members))
+    for subject in subjects:
+        found = _attribute(subject, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _attribute(record: Record, name: str) -> str | None:
+    if name == "owner":
+        return record.owner
+    if name.startswith(FIELD):
+        value = record.fields.get(name[len(FIELD) :])
+        return None if value is None else _text(value)
+    account = record.account
+    found = getattr(account, name, None) if account is not None else None
+    return None if found is None else _text(found)
+
+
+def _text(value: object) -> str:
+    return str(getattr(value, "value", value))  # an enumeration's value, such as an account's kind

@@ -1,0 +1,275 @@
+"""Each object's story as a report reads it, folded from the object's events one at a time.
+
+A :class:`Record` keeps what the metrics need of one object and nothing else: its status and
+since when, the stays it completed, the funnel steps it reached, where it came from and the
+attributes reports group by. Records are small and independent of the number of events, so
+an accumulator holds one per object, never the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from funnelkit._money import Money
+from funnelkit._replay import KINDS
+from funnelkit._values import Account, Touch
+
+STEPS = ("prospect", "lead", "mql", "sal", "sql", "opportunity", "won")
+"""The funnel's steps, in order, as conversion rows name them."""
+PROSPECT, LEAD, MQL, SAL, SQL, OPPORTUNITY, WON = (1 << index for index in range(len(STEPS)))
+SECONDS_PER_DAY = 86_400.0
+
+
+class Record:
+    """One object as a report reads it: kept small, changed in place as its events arrive."""
+
+    __slots__ = (
+        "account",
+        "amount",
+        "campaign",
+        "channel",
+        "closed",
+        "converted",
+        "created",
+        "cycles",
+        "fields",
+        "first_touch",
+        "id",
+        "kind",
+        "next",
+        "outcome",
+        "owner",
+        "parent",
+        "reason",
+        "since",
+        "status",
+        "stays",
+    )
+
+    def __init__(self, kind: str, id: str) -> None:
+        """An object of which no event has counted yet (its creation may lie after ``as_of``)."""
+        self.kind = kind
+        self.id = id
+        self.next = 0
+        """The sequence its next event must have."""
+        self.created: datetime | None = None
+        """When it was created; ``None`` while its creation lies after the report's ``as_of``."""
+        self.status = ""
+        self.since: datetime | None = None
+        """When it entered its status."""
+        self.stays: list[tuple[str, float]] = []
+        """Each status it left, with the days it stayed, in order."""
+        self.cycles: list[int] = [0]
+        """The steps reached, one set per pass through the funnel (a recycled lead starts another)."""
+        self.parent: str | None = None
+        """The id of the object it came from: a lead's prospect, a deal's lead, a client's deal."""
+        self.account: Account | None = None
+        self.owner: str | None = None
+        self.fields: Mapping[str, Any] = {}
+        self.channel: str | None = None
+        self.campaign: str | None = None
+        self.first_touch: datetime | None = None
+        self.amount: Money | None = None
+        """A deal's amount as last estimated, or as won."""
+        self.outcome: str | None = None
+        """``"won"`` or ``"lost"`` for a closed deal."""
+        self.closed: datetime | None = None
+        """When a deal was last won or lost."""
+        self.converted: datetime | None = None
+        """When a lead converted to an opportunity."""
+        self.reason: str | None = None
+        """Why it was last lost, disqualified, excluded or churned."""
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a record of the same object in the same state."""
+        if not isinstance(other, Record):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in Record.__slots__)
+
+    __hash__ = None  # type: ignore[assignment] # it changes as events arrive
+
+    def __repr__(self) -> str:
+        """Its kind, id and status."""
+        return f"Record({self.kind} {self.id!r}, status={self.status!r}, next={self.next})"
+
+    def __getstate__(self) -> tuple[object, ...]:
+        """Its slots, in order, for pickling."""
+        return tuple(getattr(self, name) for name in Record.__slots__)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        """Restore the slots from :meth:`__getstate__`."""
+        for name, value in zip(Record.__slots__, state, strict=True):
+            setattr(self, name, value)
+
+    def copy(self) -> Record:
+        """An equal record whose later changes stay its own."""
+        copied = Record.__new__(Record)
+        copied.__setstate__(self.__getstate__())
+        copied.stays = list(self.stays)
+        copied.cycles = list(self.cycles)
+        return copied
+
+
+Fold = Callable[[Record, Mapping[str, Any], datetime], None]
+"""How one command's event changes a record: ``fold(record, payload, at)``."""
+
+
+def _reach(step: int) -> Fold:
+    def fold(record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
+        record.cycles[-1] |= step
+
+    return fold
+
+
+def _ignore(_record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
+    """An event that changes nothing a report reads but, at most, the status."""
+
+
+def _account(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.account = payload["account"]
+
+
+def _owner(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.owner = payload["owner"]
+
+
+def _fields(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    merged = {**record.fields, **payload["fields"]}
+    record.fields = {name: value for name, value in merged.items() if value is not None}
+
+
+def _reason(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.reason = payload["reason"]
+
+
+SHARED: dict[str, Fold] = {
+    "assign": _owner,
+    "update_account": _account,
+    "set_fields": _fields,
+    "tag": _ignore,
+    "untag": _ignore,
+    "record": _ignore,
+    "note_buyer_stage": _ignore,
+}
+"""The commands more than one kind has, folded alike."""
+
+
+def _prospect_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.account = payload["account"]
+    record.campaign = payload["campaign"]
+    record.cycles[-1] = PROSPECT
+
+
+def _responded(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    touch: Touch = payload["touch"]
+    record.channel = touch.channel.value
+    record.first_touch = touch.at
+
+
+def _lead_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    source: Touch = payload["source"]
+    record.account = payload["account"]
+    record.parent = payload["prospect_id"]
+    record.channel = source.channel.value
+    record.campaign = source.campaign
+    record.first_touch = source.at
+    record.cycles[-1] = LEAD
+
+
+def _recycled(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.reason = payload["reason"]
+    record.cycles.append(LEAD)
+
+
+def _converted(record: Record, _payload: Mapping[str, Any], at: datetime) -> None:
+    record.converted = at
+    record.cycles[-1] |= OPPORTUNITY
+
+
+def _deal_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.account = payload["account"]
+    record.parent = payload["lead_id"]
+    record.amount = payload["amount"]
+    record.cycles[-1] = OPPORTUNITY
+
+
+def _won(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
+    record.amount = payload["amount"]
+    record.outcome = "won"
+    record.closed = at
+    record.cycles[-1] |= WON
+
+
+def _lost(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
+    record.reason = payload["reason"]
+    record.outcome = "lost"
+    record.closed = at
+
+
+def _reopened(record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
+    record.outcome = None
+    record.cycles[-1] &= ~WON
+
+
+def _estimated(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.amount = payload["amount"]
+
+
+def _client_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.account = payload["account"]
+    record.parent = payload["opportunity_id"]
+
+
+OWN: dict[str, dict[str, Fold]] = {
+    "Prospect": {
+        "create": _prospect_created,
+        "reach_out": _ignore,
+        "respond": _responded,
+        "exclude": _reason,
+    },
+    "Lead": {
+        "create": _lead_created,
+        "work": _ignore,
+        "engage": _ignore,
+        "nurture": _ignore,
+        "reengage": _ignore,
+        "mark_marketing_qualified": _reach(MQL),
+        "accept": _reach(SAL),
+        "fast_track": _reach(SAL),
+        "qualify": _reach(SQL),
+        "recycle": _recycled,
+        "disqualify": _reason,
+        "convert": _converted,
+    },
+    "Opportunity": {
+        "create": _deal_created,
+        "advance": _ignore,
+        "move_back": _ignore,
+        "skip": _ignore,
+        "win": _won,
+        "lose": _lost,
+        "reopen": _reopened,
+        "estimate": _estimated,
+        "set_forecast": _ignore,
+        "add_contact": _ignore,
+        "remove_contact": _ignore,
+    },
+    "Client": {
+        "create": _client_created,
+        "purchase": _ignore,
+        "expand": _ignore,
+        "flag_at_risk": _reason,
+        "retain": _ignore,
+        "churn": _reason,
+        "win_back": _ignore,
+    },
+}
+"""Each kind's own commands, folded its own way."""
+
+FOLDS: dict[str, dict[str, Fold]] = {
+    kind: {command: OWN[kind].get(command) or SHARED[command] for command in KINDS[kind].event_payloads}
+    for kind in OWN
+}
+"""For each kind of object, how the event of each of its commands folds into its record."""

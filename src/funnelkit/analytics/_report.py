@@ -1,0 +1,151 @@
+"""The report: every metric of the funnel as tidy rows, grouped and filtered as asked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import TypeVar
+
+import attrs
+
+from funnelkit._frozen import FrozenDict
+from funnelkit.analytics._journeys import Journey, journeys, value_of
+from funnelkit.analytics._metrics import (
+    Row,
+    conversion,
+    counts,
+    first_touch_to_conversion,
+    outcomes,
+    reasons,
+    time_in_status,
+)
+from funnelkit.analytics._options import Options
+from funnelkit.analytics._records import Record
+
+OBJECT_METRICS: tuple[Callable[[list[Record]], Iterator[Row]], ...] = (
+    counts,
+    time_in_status,
+    outcomes,
+    reasons,
+)
+"""The metrics of objects, each grouped by the objects' own dimensions."""
+JOURNEY_METRICS: tuple[Callable[[list[Journey]], Iterator[Row]], ...] = (
+    conversion,
+    first_touch_to_conversion,
+)
+"""The metrics of journeys, grouped by where each journey came from and what it came to."""
+
+
+T = TypeVar("T")
+
+
+def _key(value: object) -> tuple[bool, str]:
+    return value is not None, str(value)
+
+
+@attrs.frozen
+class Report:
+    """A funnel report: tidy rows, a text table, and a lookup of one value.
+
+    Rows are dicts with ``"metric"`` and ``"value"`` plus the keys that say what the value
+    counts, and the report's ``by`` dimensions; money is a decimal string, rates and days are
+    floats, counts are ints.
+    """
+
+    as_of: datetime | None
+    by: tuple[str, ...]
+    _rows: tuple[FrozenDict[str, object], ...] = attrs.field(alias="rows")
+
+    def rows(self) -> list[dict[str, object]]:
+        """Every row, as a new list of new dicts (change them freely)."""
+        return [dict(row) for row in self._rows]
+
+    def value(self, metric: str, /, **keys: object) -> object:
+        """The value of the first row of ``metric`` whose keys match ``keys``; ``None`` if none does.
+
+        A key that is a Python word, such as ``from``, goes in as ``**{"from": "mql"}``.
+        """
+        for row in self._rows:
+            if row["metric"] == metric and all(row.get(name) == wanted for name, wanted in keys.items()):
+                return row["value"]
+        return None
+
+    def __str__(self) -> str:
+        """The rows as text: a table per metric, its keys in columns and the value last."""
+        when = self.as_of.isoformat() if self.as_of else "the last event"
+        blocks = [f"funnel report as of {when}"]
+        by_metric: dict[object, list[FrozenDict[str, object]]] = {}
+        for row in self._rows:
+            by_metric.setdefault(row["metric"], []).append(row)
+        blocks.extend(_table(str(metric), rows) for metric, rows in by_metric.items())
+        return "\n\n".join(blocks)
+
+
+def _table(metric: str, rows: list[FrozenDict[str, object]]) -> str:
+    keys = [name for name in rows[0] if name not in ("metric", "value")]
+    lines = [
+        [*keys, "value"],
+        *([*(_shown(row.get(name)) for name in keys), _shown(row["value"])] for row in rows),
+    ]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(keys) + 1)]
+    shown = [metric]
+    for line in lines:
+        cells = [text.ljust(width) for text, width in zip(line[:-1], widths, strict=False)]
+        shown.append("  " + "  ".join([*cells, line[-1].rjust(widths[-1])]))
+    return "\n".join(shown)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"  # noqa: PLR2004 - rates read best so
+    return str(value)
+
+
+def build(records: list[Record], options: Options) -> Report:
+    """The report of ``records`` (objects created by ``as_of``), as ``options`` ask."""
+    every, of = journeys(records, options.recycled)
+    where = options.where
+
+    def wanted(record: Record | None, journey: Journey) -> bool:
+        return all(value_of(name, record, journey, options) in values for name, values in where.items())
+
+    kept = [record for record in records if wanted(record, of[id(record)])]
+    paths = [journey for journey in every if wanted(None, journey)]
+
+    def of_record(record: Record) -> tuple[Record | None, Journey]:
+        return record, of[id(record)]
+
+    def of_journey(journey: Journey) -> tuple[Record | None, Journey]:
+        return None, journey
+
+    rows: list[Row] = []
+    for object_metric in OBJECT_METRICS:
+        rows.extend(_grouped(object_metric, kept, of_record, options))
+    for journey_metric in JOURNEY_METRICS:
+        rows.extend(_grouped(journey_metric, paths, of_journey, options))
+    # each metric's rows together, its groups in order (a metric function may yield several metrics)
+    first = {metric: index for index, metric in reversed(list(enumerate(row["metric"] for row in rows)))}
+    rows.sort(key=lambda row: first[row["metric"]])
+    return Report(options.as_of, options.by, tuple(FrozenDict(row) for row in rows))
+
+
+def _grouped(
+    metric: Callable[[list[T]], Iterator[Row]],
+    items: list[T],
+    subject: Callable[[T], tuple[Record | None, Journey]],
+    options: Options,
+) -> Iterator[Row]:
+    if not options.by:
+        yield from metric(items)
+        return
+    groups: dict[tuple[str | None, ...], list[T]] = {}
+    for item in items:
+        record, journey = subject(item)
+        key = tuple(value_of(name, record, journey, options) for name in options.by)
+        groups.setdefault(key, []).append(item)
+    for key in sorted(groups, key=lambda key: tuple(map(_key, key))):
+        dimensions = dict(zip(options.by, key, strict=True))
+        for row in metric(groups[key]):
+            yield {"metric": row["metric"], **dimensions, **{k: v for k, v in row.items() if k != "metric"}}

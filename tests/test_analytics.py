@@ -1,0 +1,359 @@
+"""The funnel report, worked by hand on a small funnel, and its refusals."""
+
+import pickle
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+import funnelkit as fk
+import funnelkit.analytics as an
+
+START = datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+
+def day(n: float) -> datetime:
+    return START + timedelta(days=n)
+
+
+def account(n: int, segment: str) -> fk.Account:
+    return fk.Account(f"A-{n}", f"Account {n}", fk.AccountKind.company, segment=segment, territory="north")
+
+
+def funnel() -> list[Any]:
+    """Four journeys: a prospect won as a client, a lead disqualified, a deal lost, a lead recycled."""
+    prospect = fk.Prospect.create("P-1", account=account(1, "smb"), at=day(0), campaign="spring").reach_out(
+        at=day(1)
+    )
+    touch = fk.Touch(fk.Channel.search, "spring", fk.TouchKind.form_submission, day(2))
+    responded = prospect.respond(at=day(2), lead_id="L-1", touch=touch)
+    lead = responded.target.work(at=day(3)).mark_marketing_qualified(at=day(4)).accept(at=day(5))
+    lead = lead.assign(at=day(5), owner="ana", reason="round robin")
+    facts: dict[str, bool | str] = {"budget": True, "authority": True, "need": "speed"}
+    lead = lead.record(at=day(5), facts=facts).qualify(at=day(6))
+    converted = lead.convert(at=day(7), opportunity_id="O-1", amount=fk.Money("1000", "EUR"))
+    won = converted.target.advance(at=day(10)).win(
+        at=day(20), client_id="C-1", amount=fk.Money("1200", "EUR")
+    )
+    email = fk.Touch(fk.Channel.email, "news", fk.TouchKind.form_submission, day(1))
+    cold = fk.Lead.create("L-2", account=account(2, "enterprise"), source=email, at=day(1))
+    cold = cold.work(at=day(2)).disqualify(at=day(5), reason="no budget")
+    direct = fk.Opportunity.create("O-3", account=account(3, "smb"), at=day(1), amount=fk.Money("500", "USD"))
+    direct = direct.lose(at=day(11), reason="pricing")
+    search = fk.Touch(fk.Channel.search, "spring", fk.TouchKind.form_submission, day(1))
+    again = fk.Lead.create("L-4", account=account(4, "smb"), source=search, at=day(1))
+    again = again.mark_marketing_qualified(at=day(2)).recycle(at=day(3), reason="not now").reengage(at=day(4))
+    again = again.mark_marketing_qualified(at=day(5)).accept(at=day(6))
+    return [responded.source, converted.source, won.source, won.target, cold, direct, again]
+
+
+def events(objects: list[Any] | None = None) -> list[fk.Event]:
+    return [event for subject in (objects or funnel()) for event in subject.history]
+
+
+def rows(report: an.Report, metric: str) -> list[dict[str, object]]:
+    return [
+        {k: v for k, v in row.items() if k != "metric"} for row in report.rows() if row["metric"] == metric
+    ]
+
+
+def test_counts_are_the_statuses_of_the_objects() -> None:
+    report = an.report(events())
+    assert rows(report, "count") == [
+        {"kind": "client", "status": "active", "value": 1},
+        {"kind": "lead", "status": "converted", "value": 1},
+        {"kind": "lead", "status": "disqualified", "value": 1},
+        {"kind": "lead", "status": "sales_accepted", "value": 1},
+        {"kind": "opportunity", "status": "lost", "value": 1},
+        {"kind": "opportunity", "status": "won", "value": 1},
+        {"kind": "prospect", "status": "responded", "value": 1},
+    ]
+
+
+def test_conversion_follows_each_journey_across_hand_overs() -> None:
+    report = an.report(events())
+    reached = {row["step"]: row["value"] for row in rows(report, "reached")}
+    assert reached == {"prospect": 1, "lead": 3, "mql": 2, "sal": 2, "sql": 1, "opportunity": 2, "won": 1}
+    rate = {(row["from"], row["to"]): row["value"] for row in rows(report, "conversion_rate")}
+    assert rate["mql", "won"] == 0.5
+    assert rate["lead", "mql"] == pytest.approx(2 / 3)
+    assert rate["opportunity", "won"] == 0.5
+    assert rate["prospect", "won"] == 1.0
+    assert len(rate) == 6 + 5 + 4 + 3 + 2 + 1
+
+
+def test_a_recycled_lead_counts_once_or_as_net_new_each_time() -> None:
+    once = an.report(events(), recycled="once")
+    new = an.report(events(), recycled="new")
+    assert (once.value("reached", step="lead"), new.value("reached", step="lead")) == (3, 4)
+    assert (once.value("reached", step="mql"), new.value("reached", step="mql")) == (2, 3)
+    assert new.value("conversion_rate", **{"from": "lead", "to": "mql"}) == 0.75
+
+
+def test_outcomes_of_deals() -> None:
+    report = an.report(events())
+    assert report.value("win_rate") == 0.5
+    assert report.value("deals", outcome="open") == 0
+    assert report.value("won_amount", currency="EUR") == "1200"
+    assert report.value("average_deal_size", currency="EUR") == "1200.00"
+    assert report.value("won_amount", currency="USD") is None  # a lost deal's amount is not won
+    assert report.value("sales_velocity", currency="EUR") == "0.00"  # no deal is open
+    cycle = {(row["outcome"], row["statistic"]): row["value"] for row in rows(report, "sales_cycle_days")}
+    assert cycle["won", "median"] == 13.0
+    assert cycle["lost", "mean"] == 10.0
+    assert cycle["closed", "median"] == 11.5
+    assert cycle["closed", "count"] == 2
+
+
+def test_reasons_are_ranked_per_metric() -> None:
+    report = an.report(events())
+    assert rows(report, "lost_reason") == [{"reason": "pricing", "value": 1}]
+    assert rows(report, "disqualified_reason") == [{"reason": "no budget", "value": 1}]
+
+
+def test_time_in_status_counts_every_stay() -> None:
+    report = an.report(events())
+    working = {
+        row["statistic"]: row["value"]
+        for row in rows(report, "time_in_status_days")
+        if row["status"] == "working"
+    }
+    # L-1 worked 1 day, L-2 3 days, L-4 from reengaging on day 4 until MQL on day 5: 1 day
+    assert working == {"count": 3, "mean": pytest.approx(5 / 3), "median": 1.0, "p90": pytest.approx(2.6)}
+    mql = {
+        row["statistic"]: row["value"]
+        for row in rows(report, "time_in_status_days")
+        if row["status"] == "marketing_qualified"
+    }
+    assert mql["count"] == 3  # L-4 entered it twice
+
+
+def test_first_touch_to_conversion() -> None:
+    report = an.report(events())
+    days = {
+        (row["to"], row["statistic"]): row["value"] for row in rows(report, "first_touch_to_conversion_days")
+    }
+    assert days == {
+        ("opportunity", "count"): 1,
+        ("opportunity", "mean"): 5.0,
+        ("opportunity", "median"): 5.0,
+        ("opportunity", "p90"): 5.0,
+        ("won", "count"): 1,
+        ("won", "mean"): 18.0,
+        ("won", "median"): 18.0,
+        ("won", "p90"): 18.0,
+    }
+
+
+def test_rows_group_by_where_a_journey_came_from() -> None:
+    report = an.report(events(), by=("channel",))
+    won = [row for row in rows(report, "count") if row["status"] == "won"]
+    assert won == [{"channel": "search", "kind": "opportunity", "status": "won", "value": 1}]
+    lost = [row for row in rows(report, "count") if row["status"] == "lost"]
+    assert lost == [{"channel": None, "kind": "opportunity", "status": "lost", "value": 1}]
+    assert report.value("reached", channel="search", step="lead") == 2
+    assert report.value("reached", channel="email", step="lead") == 1
+    first = report.rows()[0]
+    assert list(first) == ["metric", "channel", "kind", "status", "value"]
+
+
+def test_rows_group_by_campaign_cohort_owner_segment_and_custom_fields() -> None:
+    objects = funnel()
+    objects[4] = objects[4].set_fields(at=day(6), plan="pro")
+    report = an.report(events(objects), by=("campaign", "cohort", "segment"), period="week")
+    assert report.value("count", campaign="spring", cohort="2026-W09", segment="smb", status="responded") == 1
+    by_owner = an.report(events(objects), by=("owner",))
+    assert by_owner.value("count", owner="ana", kind="opportunity", status="won") == 1
+    assert by_owner.value("count", owner=None, kind="lead", status="disqualified") == 1
+    by_plan = an.report(events(objects), by=("fields.plan", "territory", "kind"))
+    assert by_plan.value("count", **{"fields.plan": "pro"}, status="disqualified") == 1
+    assert by_plan.value("reached", **{"fields.plan": "pro", "kind": "lead"}, step="lead") == 1
+
+
+def test_cohorts_of_each_period() -> None:
+    for period, name in (
+        ("day", "2026-03-01"),
+        ("week", "2026-W09"),
+        ("month", "2026-03"),
+        ("quarter", "2026-Q1"),
+    ):
+        report = an.report(events(), by=("cohort",), period=period)
+        assert report.value("count", cohort=name, kind="prospect") == 1
+
+
+def test_where_keeps_what_has_the_given_values() -> None:
+    report = an.report(events(), where={"channel": "search"})
+    assert report.value("reached", step="lead") == 2
+    assert report.value("count", kind="opportunity", status="lost") is None
+    several = an.report(events(), where={"channel": ["search", None], "segment": "smb"})
+    assert several.value("count", kind="opportunity", status="lost") == 1
+
+
+def test_as_of_shows_the_funnel_as_it_stood() -> None:
+    report = an.report(events(), as_of=day(6))
+    assert report.value("count", kind="lead", status="sales_qualified") == 1
+    assert report.value("count", kind="opportunity", status="won") is None
+    # O-3 is open until it is lost on day 11; O-1 is created on day 7
+    assert report.value("count", kind="opportunity", status="discovery") == 1
+    assert report.value("count", kind="opportunity", status="lost") is None
+    assert report.value("reached", step="opportunity") == 1
+    assert an.report(events(), as_of=day(-1)).rows() == []
+
+
+def test_a_report_reads_as_a_table() -> None:
+    text = str(an.report(events(), as_of=day(30), by=("channel",)))
+    assert text.startswith(
+        "funnel report as of 2026-03-31T00:00:00+00:00\n\n"
+        "count\n"
+        "  channel  kind         status          value\n"
+        "  -        opportunity  lost                1\n"
+        "  email    lead         disqualified        1\n"
+    )
+    assert "\nwin_rate\n  channel  value\n  -        0.000\n  search   1.000\n" in text
+    assert "\naverage_deal_size\n  channel  currency    value\n  search   EUR       1200.00\n" in text
+    assert "\n  search   won      mean        13.0\n" in text
+    assert str(an.report([])) == "funnel report as of the last event"
+
+
+def test_an_accumulator_merges_slices_split_by_object() -> None:
+    objects = funnel()
+    one_pass = an.Accumulator().add_all(events(objects))
+    left = an.Accumulator().add_all(events(objects[:3]))
+    right = an.Accumulator().add_all(events(objects[3:]))
+    assert left.merge(right) == right.merge(left) == one_pass
+    assert left.merge(right).report() == one_pass.report()
+    assert one_pass.merge(an.Accumulator()) == one_pass
+    assert len(one_pass) == len(objects)
+    merged = left.merge(right)
+    left.add(
+        objects[3]
+        .history[0]
+        .__class__("Lead", "L-9", 0, "create", None, "new", day(1), objects[4].history[0].payload)
+    )
+    assert merged == one_pass  # what was merged does not follow later additions
+
+
+def test_an_accumulator_pickles() -> None:
+    accumulator = an.Accumulator(as_of=day(30), by=("channel",)).add_all(events())
+    copied = pickle.loads(pickle.dumps(accumulator))
+    assert copied == accumulator
+    assert copied.report() == accumulator.report()
+    assert repr(copied) == "Accumulator(7 objects, as_of=2026-03-31 00:00:00+00:00)"
+
+
+def event(**changes: Any) -> fk.Event:
+    base = funnel()[4].history[0]
+    values = {
+        "subject": base.subject,
+        "subject_id": base.subject_id,
+        "sequence": base.sequence,
+        "command": base.command,
+        "source": base.source,
+        "target": base.target,
+        "at": base.at,
+        "payload": base.payload,
+    }
+    return fk.Event(**{**values, **changes})
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("an event", "must be a funnelkit Event"),
+        (event(subject="Deal"), "subject: must be one of"),
+        (event(command="fly"), "command: is not a command of Lead"),
+        (event(at=datetime(2026, 3, 1)), "at: must be timezone-aware"),  # noqa: DTZ001 - the point
+        (event(sequence=1), "sequence: must be 0: the first event of an object is its creation"),
+    ],
+)
+def test_what_is_not_an_event_in_order_is_refused_and_changes_nothing(given: Any, message: str) -> None:
+    accumulator = an.Accumulator().add_all(funnel()[0].history)
+    before = pickle.loads(pickle.dumps(accumulator))
+    with pytest.raises(fk.InvalidInput, match=message):
+        accumulator.add(given)
+    assert accumulator == before
+
+
+def test_a_gap_or_a_repeat_names_the_object() -> None:
+    history = funnel()[4].history
+    with pytest.raises(
+        fk.InvalidInput, match=r"cannot add event 2 of Lead 'L-2':\n  - sequence: must be 1, the next"
+    ):
+        an.report([history[0], history[2]])
+    with pytest.raises(fk.InvalidInput, match="must be 1"):
+        an.report([history[0], history[0]])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"as_of": datetime(2026, 1, 1)}, "as_of: must be a timezone-aware datetime"),  # noqa: DTZ001 - the point
+        ({"by": "channel"}, "by: must be a sequence of dimension names"),
+        ({"by": 3}, "by: must be a sequence of dimension names"),
+        ({"by": ("colour",)}, "by: must be one of kind, channel"),
+        ({"by": (3,)}, "by: must be one of kind, channel"),
+        ({"by": ("fields.Bad Name",)}, "by: must be one of"),
+        ({"by": ("owner", "owner")}, "by: must name each dimension once"),
+        ({"where": ["channel"]}, "where: must map dimension names"),
+        ({"where": {"colour": "red"}}, "where: must be one of kind"),
+        ({"where": {"channel": 3}}, "where.channel: must be a text value, None, or a collection"),
+        ({"where": {"channel": [3]}}, "where.channel: must be a text value"),
+        ({"period": "year"}, "period: must be one of day, week, month, quarter"),
+        ({"recycled": "twice"}, "recycled: must be one of once, new"),
+    ],
+)
+def test_wrong_options_are_named(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(fk.InvalidInput, match=message):
+        an.report(events(), **options)
+
+
+def test_a_merge_of_what_does_not_go_together_is_refused() -> None:
+    objects = funnel()
+    left = an.Accumulator().add_all(events(objects[:4]))
+    with pytest.raises(fk.InvalidInput, match="other: must be an Accumulator"):
+        left.merge("right")  # type: ignore[arg-type]
+    with pytest.raises(fk.InvalidInput, match="other: must have the same options"):
+        left.merge(an.Accumulator(by=("owner",)))
+    with pytest.raises(fk.InvalidInput, match="has events of Lead 'L-1' too: split events by object"):
+        left.merge(an.Accumulator().add_all(events(objects[1:2])))
+
+
+def test_records_are_copies() -> None:
+    accumulator = an.Accumulator().add_all(events())
+    record = accumulator.records()[0]
+    record.status = "changed"
+    assert accumulator.records()[0].status != "changed"
+    assert repr(record).startswith("Record(Client 'C-1', status='changed'")
+    assert record != "a record"
+
+
+def test_estimates_reopening_unknown_amounts_and_account_changes_count() -> None:
+    deal = fk.Opportunity.create("O-5", account=account(5, "smb"), at=day(1))
+    deal = deal.lose(at=day(3), reason="timing").reopen(at=day(4))
+    won = deal.win(at=day(5), client_id="C-5")
+    moved = won.target.update_account(at=day(6), segment="enterprise")
+    estimated = fk.Opportunity.create("O-6", account=account(6, "smb"), at=day(1))
+    estimated = estimated.estimate(at=day(2), amount=fk.Money("300", "EUR"), close_date=None)
+    report = an.report(events([won.source, moved, estimated]), by=("segment",))
+    assert report.value("deals", segment="smb", outcome="open") == 1
+    assert report.value("won_unknown_amount", segment="smb") == 1
+    assert report.value("won_amount", segment="smb", currency="EUR") is None
+    assert report.value("count", segment="enterprise", kind="client") == 1
+    assert report.value("reached", segment="enterprise", step="won") == 1  # the journey came to the client
+    assert report.value("lost_reason", segment="smb") is None  # reopened, then won
+
+
+def test_an_accumulator_says_as_of_when_and_equals_only_accumulators() -> None:
+    accumulator = an.Accumulator(as_of=day(3))
+    assert accumulator.as_of == day(3)
+    assert accumulator != "an accumulator"
+
+
+def test_a_deal_won_as_it_was_created_has_no_velocity() -> None:
+    backfilled = fk.Opportunity.create(
+        "O-7", account=account(7, "smb"), at=day(1), amount=fk.Money("50", "EUR")
+    )
+    report = an.report(backfilled.win(at=day(1), client_id="C-7").source.history)
+    assert report.value("won_amount", currency="EUR") == "50"
+    assert report.value("sales_velocity", currency="EUR") is None
+    assert report.value("sales_cycle_days", outcome="won", statistic="mean") == 0.0
