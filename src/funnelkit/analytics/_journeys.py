@@ -9,7 +9,7 @@ opportunity counts in the channel, campaign and cohort of the lead or prospect i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from funnelkit.analytics._options import FIELD, Options
 from funnelkit.analytics._records import OPPORTUNITY, WON, Record
@@ -102,9 +102,8 @@ def _descendants(record: Record, children: dict[int, list[Record]]) -> Iterator[
         yield from _descendants(child, children)
 
 
-def cohort(at: datetime, period: str) -> str:
-    """The name of the ``period`` (day, week, month or quarter) ``at`` falls in, such as ``"2026-03"``."""
-    day = at.date()
+def period_of(day: date, period: str) -> str:
+    """The name of the ``period`` (day, week, month or quarter) ``day`` falls in, such as ``"2026-03"``."""
     if period == "day":
         return day.isoformat()
     if period == "week":
@@ -122,7 +121,7 @@ def value_of(name: str, record: Record | None, journey: Journey, options: Option
     if name in ("channel", "campaign"):
         return journey.first(name)  # type: ignore[return-value]
     if name == "cohort":
-        return cohort(journey.root.created, options.period)  # type: ignore[arg-type]
+        return period_of(journey.root.created.date(), options.period)  # type: ignore[union-attr]
     subjects = [record] if record is not None else list(reversed(journey.members))
     for subject in subjects:
         found = _attribute(subject, name)

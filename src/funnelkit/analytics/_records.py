@@ -9,10 +9,12 @@ an accumulator holds one per object, never the events.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from funnelkit._money import Money
+from funnelkit._pipeline import ForecastCategory, Pipeline
 from funnelkit._replay import KINDS
 from funnelkit._values import Account, Touch
 
@@ -30,6 +32,7 @@ class Record:
         "amount",
         "campaign",
         "channel",
+        "close_date",
         "closed",
         "converted",
         "created",
@@ -38,10 +41,13 @@ class Record:
         "first_touch",
         "id",
         "kind",
+        "manual_category",
+        "manual_probability",
         "next",
         "outcome",
         "owner",
         "parent",
+        "pipeline",
         "reason",
         "since",
         "status",
@@ -73,6 +79,11 @@ class Record:
         self.first_touch: datetime | None = None
         self.amount: Money | None = None
         """A deal's amount as last estimated, or as won."""
+        self.pipeline: Pipeline | None = None
+        """A deal's pipeline, whose stages say its probability and forecast category."""
+        self.close_date: date | None = None
+        self.manual_probability: Decimal | None = None
+        self.manual_category: ForecastCategory | None = None
         self.outcome: str | None = None
         """``"won"`` or ``"lost"`` for a closed deal."""
         self.closed: datetime | None = None
@@ -192,6 +203,7 @@ def _deal_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> 
     record.account = payload["account"]
     record.parent = payload["lead_id"]
     record.amount = payload["amount"]
+    record.pipeline = payload["pipeline"]
     record.cycles[-1] = OPPORTUNITY
 
 
@@ -215,6 +227,12 @@ def _reopened(record: Record, _payload: Mapping[str, Any], _at: datetime) -> Non
 
 def _estimated(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
     record.amount = payload["amount"]
+    record.close_date = payload["close_date"]
+
+
+def _forecast_set(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.manual_probability = payload["manual_probability"]
+    record.manual_category = payload["manual_category"]
 
 
 def _client_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
@@ -252,7 +270,7 @@ OWN: dict[str, dict[str, Fold]] = {
         "lose": _lost,
         "reopen": _reopened,
         "estimate": _estimated,
-        "set_forecast": _ignore,
+        "set_forecast": _forecast_set,
         "add_contact": _ignore,
         "remove_contact": _ignore,
     },

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 import attrs
 
 from funnelkit._frozen import FrozenDict
+from funnelkit.analytics._forecast import forecast
 from funnelkit.analytics._journeys import Journey, journeys, value_of
 from funnelkit.analytics._metrics import (
     Row,
@@ -121,7 +123,8 @@ def build(records: list[Record], options: Options) -> Report:
         return None, journey
 
     rows: list[Row] = []
-    for object_metric in OBJECT_METRICS:
+    by_period: Callable[[list[Record]], Iterator[Row]] = partial(forecast, period=options.period)
+    for object_metric in (*OBJECT_METRICS, by_period):
         rows.extend(_grouped(object_metric, kept, of_record, options))
     for journey_metric in JOURNEY_METRICS:
         rows.extend(_grouped(journey_metric, paths, of_journey, options))
