@@ -18,12 +18,14 @@ Example:
     (1, 1.0)
 """
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date, datetime
 
 from funnelkit._events import Event
 from funnelkit._public import publish as _publish
 from funnelkit.analytics._accumulator import Accumulator
+from funnelkit.analytics._change import ENTERING, LEAVING, OPEN, ChangeAccumulator, PipelineChange
+from funnelkit.analytics._change import STEPS as CHANGE_STEPS
 from funnelkit.analytics._options import DIMENSIONS, PERIODS, RECYCLED
 from funnelkit.analytics._records import STEPS
 from funnelkit.analytics._report import Report
@@ -55,6 +57,63 @@ def report(
     return accumulator.add_all(events).report()
 
 
-__all__ = ["DIMENSIONS", "PERIODS", "RECYCLED", "STEPS", "Accumulator", "Report", "report"]
+def pipeline_change(
+    events: Iterable[Event],
+    *,
+    start: datetime,
+    end: datetime,
+    window: tuple[date, date] | None = None,
+    owners: Collection[str | None] | None = None,
+    categories: Collection[str] = OPEN,
+    basis: str = "amount",
+    horizon: int | None = None,
+    entering: tuple[str, ...] = ENTERING,
+    leaving: tuple[str, ...] = LEAVING,
+) -> PipelineChange:
+    """The pipeline change (the bridge, or waterfall) from ``start`` to ``end``, per currency.
+
+    A deal is in the pipeline at a time when it is open, its expected close date lies in
+    ``window`` (first day, day after the last; ``None`` for any date, an unknown one counting as
+    later), its owner is among ``owners`` (``None`` for anyone) and its forecast category among
+    ``categories`` (every open one but omitted). ``basis`` values deals by ``"amount"`` or by
+    ``"weighted"`` amount (amount x probability; a deal of unknown amount is worth 0). A deal
+    that entered or left is explained by the first reason of ``entering`` or ``leaving`` that
+    holds; with a ``horizon`` (days), one whose close date moved further than that past the
+    window left as ``pushed_beyond_horizon`` rather than ``pushed_out``. A deal opened and
+    closed between the dates shows as new and as won or lost. Per currency,
+    ``end = start + entered + increased - decreased - left``.
+
+    Raises:
+        InvalidInput: an option is wrong, or an event is refused as :func:`report` refuses it.
+    """
+    accumulator = ChangeAccumulator(
+        start=start,
+        end=end,
+        window=window,
+        owners=owners,
+        categories=categories,
+        basis=basis,
+        horizon=horizon,
+        entering=entering,
+        leaving=leaving,
+    )
+    return accumulator.add_all(events).report()
+
+
+__all__ = [
+    "CHANGE_STEPS",
+    "DIMENSIONS",
+    "ENTERING",
+    "LEAVING",
+    "PERIODS",
+    "RECYCLED",
+    "STEPS",
+    "Accumulator",
+    "ChangeAccumulator",
+    "PipelineChange",
+    "Report",
+    "pipeline_change",
+    "report",
+]
 
 _publish(__all__, globals(), __name__)

@@ -34,6 +34,7 @@ class Record:
         "channel",
         "close_date",
         "closed",
+        "closed_from",
         "converted",
         "created",
         "cycles",
@@ -88,6 +89,8 @@ class Record:
         """``"won"`` or ``"lost"`` for a closed deal."""
         self.closed: datetime | None = None
         """When a deal was last won or lost."""
+        self.closed_from: str | None = None
+        """The stage a deal was last won or lost from."""
         self.converted: datetime | None = None
         """When a lead converted to an opportunity."""
         self.reason: str | None = None
@@ -211,6 +214,7 @@ def _won(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
     record.amount = payload["amount"]
     record.outcome = "won"
     record.closed = at
+    record.closed_from = record.stays[-1][0]
     record.cycles[-1] |= WON
 
 
@@ -218,6 +222,7 @@ def _lost(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
     record.reason = payload["reason"]
     record.outcome = "lost"
     record.closed = at
+    record.closed_from = record.stays[-1][0]
 
 
 def _reopened(record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
