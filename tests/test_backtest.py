@@ -58,6 +58,32 @@ def test_nothing_after_the_cut_reaches_the_scorer() -> None:
     assert {example["account.segment"] for example in seen} == {"enterprise", "smb"}
 
 
+def test_age_reads_each_training_example_early() -> None:
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    account = fk.Account("A", "A", fk.AccountKind.company)
+    opened = [fk.Opportunity.create(f"O-{n}", account=account, at=start) for n in range(4)]
+    later = start + timedelta(days=20)
+    deals = [
+        opened[0]
+        .advance(at=start + timedelta(days=1))
+        .win(at=start + timedelta(days=2), client_id="C-0")
+        .source,
+        opened[1].lose(at=start + timedelta(days=2), reason="pricing"),
+        opened[2].lose(at=later, reason="pricing"),
+        opened[3].win(at=later, client_id="C-3").source,
+    ]
+    statuses: dict[object, set[object]] = {}
+
+    def learn(examples: Any, outcomes: Any) -> sc.NaiveBayesScorer:
+        statuses.setdefault(len(statuses), {example["status"] for example in examples})
+        return sc.NaiveBayesScorer.fit([{"x": 1}] * len(outcomes), outcomes)
+
+    cut, until = start + timedelta(days=10), start + timedelta(days=30)
+    sc.backtest(deals, learn, cut=cut, until=until)
+    sc.backtest(deals, learn, cut=cut, until=until, age=timedelta(0))
+    assert statuses == {0: {"evaluation", "discovery"}, 1: {"discovery"}}  # just before closing; as created
+
+
 class Points:
     """A scorer without probabilities: the Brier score and calibration are left out."""
 

@@ -154,3 +154,10 @@ def test_a_funnel_object_is_scored_by_its_features_at_a_time(lead: fk.Lead) -> N
         scorer.score(lead, at=None)
     with pytest.raises(fk.InvalidInput, match="must have feature names as text"):
         scorer.score({1: "x"}, at=None)
+
+
+def test_many_unhashable_values_are_counted_past_the_twentieth() -> None:
+    with pytest.raises(fk.InvalidInput) as refused:
+        sc.NaiveBayesScorer.fit([{"tags": ["a"]}] * 24 + [{"tags": "b"}], [True, False] * 12 + [True])
+    assert len(refused.value.problems) == 21
+    assert str(refused.value.problems[-1]) == "...: and 4 more problems like these"

@@ -81,3 +81,13 @@ def test_brier_and_calibration_agree_with_their_definitions(pairs: list[tuple[fl
 def test_bad_input_is_named(call: Any, message: str) -> None:
     with pytest.raises(fk.InvalidInput, match=message):
         call()
+
+
+def test_a_long_list_of_problems_says_how_many_more() -> None:
+    with pytest.raises(fk.InvalidInput) as outcomes:
+        sc.auc([0.5] * 25, ["won"] * 25)  # type: ignore[list-item]
+    assert len(outcomes.value.problems) == 21
+    assert str(outcomes.value.problems[-1]) == "...: and 5 more problems like these"
+    with pytest.raises(fk.InvalidInput) as probabilities:
+        sc.brier([2.0] * 22, [True] * 22)
+    assert str(probabilities.value.problems[-1]) == "...: and 2 more problems like these"

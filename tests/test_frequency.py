@@ -335,8 +335,8 @@ def test_a_value_never_seen_says_nothing() -> None:
         stage_order=STAGES,
     )
     result = scorer.score({"stage": "new", "source": "radio", "mood": "good"}, at=AT)
+    # a value of a learned feature never seen says so; a feature never learned says nothing
     assert [(part.name, part.amount, part.reason) for part in result.contributions[1:]] == [
-        ("mood", 0.0, "'good' never seen in training"),
         ("source", 0.0, "'radio' never seen in training"),
     ]
     assert result.value == result.baseline == 0.0
@@ -407,7 +407,7 @@ def test_a_funnel_object_is_read_at_at(lead: fk.Lead) -> None:
     result = scorer.score(lead, at=datetime(2026, 1, 2, tzinfo=timezone.utc))
     amounts = {part.name: part.amount for part in result.contributions}
     assert amounts["channel"] > 0
-    assert amounts["account.segment"] == 0.0
+    assert "account.segment" not in amounts  # not learned: nothing to say
     assert result.unit == "log-odds"
 
 
@@ -667,3 +667,11 @@ def test_a_funnel_object_needs_at(lead: fk.Lead) -> None:
     with pytest.raises(fk.InvalidInput) as raised:
         scorer.score(lead, at=None)
     assert _problems(raised) == [(("at",), "is needed to score a funnel object")]
+
+
+def test_many_lost_examples_without_a_stage_are_counted_past_the_twentieth() -> None:
+    with pytest.raises(fk.InvalidInput) as refused:
+        FrequencyScorer.fit(
+            [{"source": "ads"}] * 23 + [{"stage": "new"}], [False] * 23 + [True], stage_order=STAGES
+        )
+    assert str(refused.value.problems[-1]) == "...: and 3 more problems like these"

@@ -89,6 +89,7 @@ def test_a_lead_the_policy_recommends_is_marked_and_its_event_keeps_the_recommen
     assert stored == POLICY.recommend(ready, at=AT)
     assert stored.result == MODEL.score(ready, at=AT)
     assert stored.reason == "score 70 is at least 60; grade A1: fit A is at least B"
+    assert [type(part.amount) for part in stored.result.contributions] == [float, float]  # 30 points: 30.0
 
 
 def test_a_lead_the_policy_would_nurture_is_refused_with_its_reasons_and_unchanged() -> None:

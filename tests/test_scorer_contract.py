@@ -72,3 +72,28 @@ class TestARefusalSaysWhyAndIsTheSameEveryTime(ScorerContract):
 def test_the_frequency_scorer_refuses_a_stage_outside_its_order() -> None:
     with pytest.raises(fk.InvalidInput, match="got 'won'"):
         TestFrequencies.scorer.score(WON_DEAL, at=datetime(2026, 1, 3, tzinfo=timezone.utc))
+
+
+def test_a_probability_takes_features_and_names_anything_else() -> None:
+    lead = fk.Lead.create(
+        "L-1",
+        account=fk.Account("a", "A", fk.AccountKind.company),
+        source=fk.Touch(
+            fk.Channel.search,
+            "brand",
+            fk.TouchKind.form_submission,
+            datetime(2026, 1, 1, tzinfo=timezone.utc),
+        ),
+        at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    )
+    stages = ["new", "won"]
+    scorers: list[sc.NaiveBayesScorer | sc.LogisticScorer | sc.FrequencyScorer] = [
+        sc.NaiveBayesScorer.fit([{"a": 1}, {"a": 2}], [True, False]),
+        sc.LogisticScorer.fit([{"a": "x"}, {"a": "y"}], [True, False]),
+        sc.FrequencyScorer.fit(
+            [{"stage": "new", "a": 1}, {"stage": "won", "a": 2}], [False, True], stage_order=stages
+        ),
+    ]
+    for scorer in scorers:
+        with pytest.raises(fk.InvalidInput, match=r"example: must be a mapping of features; score a lead"):
+            scorer.probability(lead)  # type: ignore[arg-type]

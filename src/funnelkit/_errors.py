@@ -113,6 +113,17 @@ class Problem:
         return f"{where}: {self.message} (got {_SHOWN.repr(self.input)})"
 
 
+SHOWN = 20
+"""The most problems one error lists of a long input: the rest are counted."""
+
+
+def at_most(problems: list[Problem], limit: int = SHOWN) -> list[Problem]:
+    """``problems``, the first ``limit`` of them and then how many more there are, if any."""
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], Problem(("...",), f"and {len(problems) - limit} more problems like these")]
+
+
 def _bullets(problems: Iterable[object]) -> str:
     return "".join(f"\n  - {problem}" for problem in problems)
 

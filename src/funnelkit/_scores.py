@@ -21,6 +21,10 @@ NURTURE = "nurture"
 """The lead command a policy recommends for a lead not ready yet."""
 
 
+def _whole_as_float(amount: float) -> float:
+    return float(amount) if type(amount) is int else amount
+
+
 @attrs.frozen
 class Contribution:
     """What one rule or feature added to a score: its name, the amount and why.
@@ -32,7 +36,8 @@ class Contribution:
     """
 
     name: str
-    amount: float
+    amount: float = attrs.field(converter=_whole_as_float)
+    """A whole number is kept as a float, so stored amounts read alike; anything else as given."""
     reason: str
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -53,14 +53,22 @@ class BackTest:
 
 
 def backtest(
-    objects: Iterable[object], learn: Learner, *, cut: datetime, until: datetime, k: int = 10
+    objects: Iterable[object],
+    learn: Learner,
+    *,
+    cut: datetime,
+    until: datetime,
+    k: int = 10,
+    age: timedelta | None = None,
 ) -> BackTest:
     """Learn from what closed by ``cut``; score what was open at ``cut`` and closed by ``until``.
 
     Each open object is scored as it stood at ``cut`` (a predictive scorer reads its features
     then, a points model its touches until then) and judged by how it closed by ``until``:
     nothing after the cut reaches the scorer, so the figures say how the scorer would have done
-    had it been used then. ``learn`` may ignore the history, as a points model's does.
+    had it been used then. ``learn`` may ignore the history, as a points model's does. ``age``
+    reads each training example that long after its creation, as ``training_set`` does, so what
+    an object became on its way to closing cannot give its outcome away.
 
     Raises:
         InvalidInput: the times are not aware or ``until`` is not after ``cut``; nothing closed
@@ -79,7 +87,7 @@ def backtest(
     if problems:
         raise InvalidInput(what, problems)
     every = tuple(objects)
-    examples, outcomes = training_set(every, at=when)
+    examples, outcomes = training_set(every, at=when, age=age)
     scorer = learn(examples, outcomes)
     scores: list[float] = []
     probabilities: list[float] = []

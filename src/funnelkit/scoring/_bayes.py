@@ -14,7 +14,7 @@ import attrs
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
-from funnelkit.scoring._features import example_of, sigmoid
+from funnelkit.scoring._features import example_of, mapping_only, sigmoid
 from funnelkit.scoring._history import Example, by_column, categorical, finite, history
 from funnelkit.scoring._results import Contribution, ScoreResult, summed
 
@@ -222,6 +222,7 @@ class NaiveBayesScorer:
 
     def probability(self, example: Example) -> float:
         """The chance ``example`` (a mapping of features) is won, from 0 to 1."""
+        mapping_only(example)
         key, table = self._table_of(example)
         weights = self._weights[key]
         segment = self.segment_field

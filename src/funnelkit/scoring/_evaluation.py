@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from funnelkit._errors import InvalidInput, Problem
+from funnelkit._errors import InvalidInput, Problem, at_most
 
 
 def _paired(what: str, scores: Iterable[float], outcomes: Iterable[bool]) -> tuple[list[float], list[bool]]:
@@ -36,7 +36,7 @@ def _paired(what: str, scores: Iterable[float], outcomes: Iterable[bool]) -> tup
     elif not given_scores:
         problems.append(Problem(("scores",), "must not be empty", 0))
     if problems:
-        raise InvalidInput(what, problems[:20])
+        raise InvalidInput(what, at_most(problems))
     return [float(score) for score in given_scores], given_outcomes  # type: ignore[arg-type,return-value] # checked above
 
 
@@ -124,7 +124,7 @@ def _probabilities(
         if not 0 <= value <= 1
     ]
     if problems:
-        raise InvalidInput(what, problems[:20])
+        raise InvalidInput(what, at_most(problems))
     return values, results
 
 

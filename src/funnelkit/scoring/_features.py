@@ -201,6 +201,13 @@ def training_set(
     return tuple(examples), tuple(outcomes)
 
 
+def mapping_only(example: object) -> None:
+    """Refuse anything but a mapping of features, as a ``probability`` takes (it has no ``at``)."""
+    if not isinstance(example, Mapping):
+        message = "must be a mapping of features; score a lead or opportunity with score(subject, at=...)"
+        raise InvalidInput("cannot give a probability", [Problem(("example",), message, example)])
+
+
 def example_of(subject: object, at: datetime | None) -> Mapping[str, Any]:
     """What a scorer scores: a mapping of features as given, or a funnel object's features at ``at``."""
     if isinstance(subject, Mapping):

@@ -11,7 +11,7 @@ import attrs
 
 from funnelkit._errors import FunnelError, InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
-from funnelkit.scoring._features import example_of, sigmoid
+from funnelkit.scoring._features import example_of, mapping_only, sigmoid
 from funnelkit.scoring._frequency_tables import (
     MULTIPLE,
     Frequency,
@@ -133,6 +133,8 @@ class FrequencyScorer:
     id: str = "frequencies"
     version: str = "1"
     _pooled_weights: _Weights = attrs.field(init=False, repr=False, eq=False)
+    _learned: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    """The features some table holds a value of: the others say nothing."""
     _segment_weights: Mapping[Hashable, _Weights | None] = attrs.field(init=False, repr=False, eq=False)
     """Each segment's weights, ``None`` for a segment that gives no estimate."""
 
@@ -147,6 +149,8 @@ class FrequencyScorer:
         }
         object.__setattr__(self, "_pooled_weights", _weights(self.pooled, (self.segment_field, None)))
         object.__setattr__(self, "_segment_weights", FrozenDict(segments))
+        tables = (self.pooled, *self.segments.values())
+        object.__setattr__(self, "_learned", frozenset(name for table in tables for name in table.counts))
 
     @classmethod
     def fit(
@@ -196,7 +200,11 @@ class FrequencyScorer:
         )
 
     def probability(self, example: Example) -> float | None:
-        """The chance ``example`` is won, within [0.0001, 0.9999]; ``None`` where there is no estimate."""
+        """The chance ``example`` (a mapping of features) is won, within [0.0001, 0.9999].
+
+        ``None`` where the example's segment gives no estimate.
+        """
+        mapping_only(example)
         raw = self._log_odds(example)
         if raw is None:  # not plain counted values: the explained path checks it and decides
             result = self._estimate(example_of(example, None))
@@ -291,7 +299,8 @@ class FrequencyScorer:
         parts.extend(
             self._contribution(table, weights, name, value, where)
             for name in sorted(example)
-            if name not in (self.stage_field, self.segment_field)
+            # a feature no table learned anything from says nothing, as in naive Bayes
+            if name not in (self.stage_field, self.segment_field) and name in self._learned
             for value in sorted(values_of(example[name]), key=repr)
         )
         probability, clipped = _clamped(weights.baseline + math.fsum(part.amount for part in parts))

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from funnelkit._errors import InvalidInput, Problem
+from funnelkit._errors import InvalidInput, Problem, at_most
 from funnelkit._frozen import FrozenDict
 from funnelkit.scoring._history import (
     Example,
@@ -307,7 +307,7 @@ def _refuse_bad_stages(
                 Problem(("examples", index, segment_field), "must be one segment", example.get(segment_field))
             )
     if problems:
-        raise InvalidInput(what, problems[:20])
+        raise InvalidInput(what, at_most(problems))
 
 
 def _rows(

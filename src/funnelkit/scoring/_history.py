@@ -9,7 +9,7 @@ from itertools import chain, repeat
 from operator import eq, methodcaller
 from typing import Any, NamedTuple, cast
 
-from funnelkit._errors import InvalidInput, Problem
+from funnelkit._errors import InvalidInput, Problem, at_most
 
 Example = Mapping[str, Any]
 """One example: feature names and their values (categorical values are hashable)."""
@@ -149,7 +149,7 @@ def categorical(what: str, examples: Iterable[Example]) -> None:
         for name, value in example.items()
         if not _countable(value)
     ]
-    raise InvalidInput(what, problems[:20])  # the fast check above found a culprit, so this loop does
+    raise InvalidInput(what, at_most(problems))  # the fast check above found a culprit, so this loop does
 
 
 def finite(value: object) -> bool:

@@ -22,7 +22,7 @@ import attrs
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
-from funnelkit.scoring._features import example_of, sigmoid
+from funnelkit.scoring._features import example_of, mapping_only, sigmoid
 from funnelkit.scoring._history import Example, history
 from funnelkit.scoring._history import categorical as countable
 from funnelkit.scoring._newton import MAX_STEPS, Design, newton
@@ -181,7 +181,8 @@ class LogisticScorer:
         return cls(coefficients, solution[0], id=id, version=version, scaling=design.scaling)
 
     def probability(self, example: Example) -> float:
-        """The chance ``example`` is won, from 0 to 1."""
+        """The chance ``example`` (a mapping of features) is won, from 0 to 1."""
+        mapping_only(example)
         return sigmoid(self.intercept + math.fsum(part.amount for part in self._parts(example)))
 
     def score(self, subject: object, *, at: datetime | None) -> ScoreResult:
