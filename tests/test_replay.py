@@ -1,6 +1,6 @@
 """Replay rebuilds objects exactly, and refuses histories that could not have happened."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -90,3 +90,14 @@ def test_events_are_read_only(lead: fk.Lead, day: Any) -> None:
     assert event.name == "LeadNurtured"
     proxy_kept = fk.Event("Lead", "L-1", 1, "work", "new", "working", event.at, event.payload)
     assert proxy_kept.payload is event.payload
+
+
+@pytest.mark.parametrize("tags", ["x", (1,)])
+def test_a_stored_payload_of_the_wrong_tuple_is_named(tags: object) -> None:
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    source = fk.Touch(fk.Channel.search, "brand", fk.TouchKind.form_submission, at)
+    lead = fk.Lead.create("L", account=fk.Account("a", "A", fk.AccountKind.company), source=source, at=at)
+    tagged = lead.tag(at=at, tags=["x"])
+    wrong = attrs.evolve(tagged.history[-1], payload={"tags": tags})
+    with pytest.raises(fk.InvalidInput, match=r"history.1.payload.tags: must be a tuple of str"):
+        fk.replay([tagged.history[0], wrong])

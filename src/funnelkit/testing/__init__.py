@@ -17,6 +17,7 @@ Example:
 from funnelkit._public import publish as _publish
 from funnelkit.testing._contracts import CriterionContract
 from funnelkit.testing._evidence import Completeness, evidence, fact_lists, facts
+from funnelkit.testing._funnels import events_of, funnels, interleaved
 from funnelkit.testing._machine import (
     ClientMachine,
     LeadMachine,
@@ -64,10 +65,13 @@ __all__ = [
     "clients",
     "contacts",
     "custom_fields",
+    "events_of",
     "evidence",
     "fact_lists",
     "facts",
+    "funnels",
     "ids",
+    "interleaved",
     "json_values",
     "leads",
     "money",
