@@ -399,3 +399,33 @@ def test_values_take_any_iterable_and_a_model_keeps_its_plan_through_copies() ->
 )
 def test_is_met_is_assess_saying_met(criterion: Any, subject: object) -> None:
     assert criterion.is_met(subject) is (criterion.assess(subject).verdict is q.Verdict.met)
+
+
+def test_a_text_choice_on_an_account_attribute_reads_as_the_criterion_does() -> None:
+    model = PointsModel(
+        "choice",
+        "1",
+        [
+            Group(
+                "who",
+                [
+                    FitRule("mid", 20, fk.attribute("segment", one_of=["mid", "enterprise"])),
+                    FitRule(
+                        "company", 5, fk.attribute("kind", one_of="company")
+                    ),  # an enumeration, by its value
+                ],
+            )
+        ],
+    )
+    at = datetime(2026, 3, 31, tzinfo=timezone.utc)
+    subjects: list[object] = [
+        {"account": fk.Account("a", "A", fk.AccountKind.company, segment="mid", employees=300)},
+        {"account": fk.Account("b", "B", fk.AccountKind.company, segment="smb")},
+        {"account": fk.Account("c", "C", fk.AccountKind.company)},
+        {"touches": []},
+    ]
+    assert (
+        model.values(subjects, at=at)
+        == [model.score(s, at=at).value for s in subjects]
+        == [25.0, 5.0, 5.0, 0.0]
+    )

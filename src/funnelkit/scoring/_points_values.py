@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from funnelkit._market import AttributeCriterion
-from funnelkit._values import Channel, Touch, TouchKind
+from funnelkit._values import Account, Channel, Touch, TouchKind
 from funnelkit.qualification._criteria import EVALUATING, Criterion, assessed
 from funnelkit.qualification._results import Verdict
 from funnelkit.scoring._decay import DAY, HalfLife, StepDecay
@@ -132,9 +132,32 @@ def _by_kind(rules: list[tuple[tuple[TouchKind, ...], _Rule]]) -> _Rules:
 
 
 def _test(criterion: Criterion) -> Callable[[object], bool]:
+    if type(criterion) is AttributeCriterion and _plain_text_choice(criterion):
+        return partial(_one_of_text, criterion.name, frozenset(cast("tuple[str, ...]", criterion.one_of)))
     if type(criterion) in _SAYS_MET:
         return criterion.is_met  # type: ignore[attr-defined, no-any-return]
     return partial(_met, criterion)
+
+
+def _plain_text_choice(criterion: AttributeCriterion) -> bool:
+    """Whether it only asks that a plain account attribute be one of some texts: a set answers that."""
+    choice = criterion.one_of
+    return (
+        choice is not None
+        and all(type(one) is str for one in choice)
+        and (criterion.includes, criterion.at_least, criterion.below) == (None, None, None)
+        and not criterion.name.startswith("fields.")
+    )
+
+
+def _one_of_text(name: str, texts: frozenset[str], subject: object) -> bool:
+    """``is_met`` of a text choice on a plain attribute: a value that is text and among them.
+
+    Text equals only text, so a set lookup gives what ``same_value`` would; an account's plain
+    attributes are hashable.
+    """
+    account = getattr(subject, "account", None)
+    return isinstance(account, Account) and getattr(account, name) in texts
 
 
 def _limits(minimum: Limit, maximum: Limit) -> tuple[Limit, Limit] | None:
