@@ -357,3 +357,94 @@ def test_a_deal_won_as_it_was_created_has_no_velocity() -> None:
     assert report.value("won_amount", currency="EUR") == "50"
     assert report.value("sales_velocity", currency="EUR") is None
     assert report.value("sales_cycle_days", outcome="won", statistic="mean") == 0.0
+
+
+def cells(report: an.Report, metric: str) -> dict[tuple[object, ...], object]:
+    return {
+        tuple(value for key, value in row.items() if key not in ("metric", "value")): row["value"]
+        for row in report.rows()
+        if row["metric"] == metric
+    }
+
+
+def test_each_campaign_and_channel_by_first_touch() -> None:
+    report = an.report(events())
+    assert cells(report, "prospects_reached") == {("first_touch", "spring", "search"): 1}
+    assert cells(report, "leads_generated") == {
+        ("first_touch", "news", "email"): 1,
+        ("first_touch", "spring", "search"): 2,
+        ("last_touch", "news", "email"): 1,
+        ("last_touch", "spring", "search"): 2,
+    }
+    assert cells(report, "opportunities_created")["first_touch", None, None] == 1  # a deal made directly
+    assert cells(report, "deals_won") == {
+        ("first_touch", "spring", "search"): 1,
+        ("last_touch", "spring", "search"): 1,
+    }
+    assert cells(report, "won_revenue") == {
+        ("first_touch", "spring", "search", "EUR"): "1200",
+        ("last_touch", "spring", "search", "EUR"): "1200",
+    }
+
+
+def test_the_last_touch_before_converting_takes_the_credit() -> None:
+    source = fk.Touch(fk.Channel.search, "spring", fk.TouchKind.form_submission, day(1))
+    lead = fk.Lead.create("L-7", account=account(7, "smb"), source=source, at=day(1))
+    webinar = fk.Touch(fk.Channel.webinar, "launch", fk.TouchKind.webinar, day(2))
+    lead = lead.engage(at=day(2), touch=webinar).mark_marketing_qualified(at=day(3)).accept(at=day(3))
+    facts: dict[str, bool | str] = {"budget": True, "authority": True, "need": "speed"}
+    converted = (
+        lead.record(at=day(4), facts=facts).qualify(at=day(4)).convert(at=day(5), opportunity_id="O-7")
+    )
+    report = an.report(events([converted.source, converted.target]))
+    assert cells(report, "opportunities_created") == {
+        ("first_touch", "spring", "search"): 1,
+        ("last_touch", "launch", "webinar"): 1,
+    }
+
+
+def test_costs_give_cost_per_lead_and_per_opportunity_and_value() -> None:
+    report = an.report(events(), costs={"spring": fk.Money("600", "EUR"), "news": fk.Money("90", "EUR")})
+    assert cells(report, "campaign_cost") == {("spring", "EUR"): "600", ("news", "EUR"): "90"}
+    assert cells(report, "cost_per_lead")["first_touch", "spring", "EUR"] == "300.00"
+    assert cells(report, "cost_per_opportunity")["first_touch", "spring", "EUR"] == "600.00"
+    assert cells(report, "campaign_value")["first_touch", "spring", "EUR"] == "600"
+    assert cells(report, "campaign_value")["last_touch", "news", "EUR"] == "-90"
+    assert ("first_touch", "news", "EUR") not in cells(report, "cost_per_opportunity")  # none was created
+
+
+def test_a_cost_in_another_currency_than_the_revenue_is_refused() -> None:
+    with pytest.raises(
+        fk.InvalidInput, match=r"costs.spring: is in USD, but the campaign's won revenue is in EUR"
+    ):
+        an.report(events(), costs={"spring": fk.Money("600", "USD")})
+
+
+@pytest.mark.parametrize(
+    ("costs", "message"),
+    [
+        (["spring"], "costs: must map campaigns"),
+        ({"spring": 600}, "costs.spring: must be a campaign's name and its cost"),
+    ],
+)
+def test_costs_that_are_not_money_are_refused(costs: Any, message: str) -> None:
+    with pytest.raises(fk.InvalidInput, match=message):
+        an.report(events(), costs=costs)
+
+
+def test_touch_rates_from_impressions_to_clicks_to_forms() -> None:
+    at = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    source = fk.Touch(fk.Channel.display, "banner", fk.TouchKind.impression, at)
+    lead = fk.Lead.create("L-9", account=fk.Account("a", "A", fk.AccountKind.company), source=source, at=at)
+    kinds = [fk.TouchKind.impression] * 3 + [fk.TouchKind.click] * 2 + [fk.TouchKind.form_submission]
+    for n, kind in enumerate(kinds, start=1):
+        when = at + timedelta(hours=n)
+        lead = lead.engage(at=when, touch=fk.Touch(fk.Channel.display, "banner", kind, when))
+    report = an.report(lead.history)
+    assert cells(report, "touches") == {
+        ("banner", "display", "click"): 2,
+        ("banner", "display", "form_submission"): 1,
+        ("banner", "display", "impression"): 4,
+    }
+    assert cells(report, "click_through_rate") == {("banner", "display"): 0.5}
+    assert cells(report, "touch_conversion_rate") == {("banner", "display"): 0.5}

@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 
 from funnelkit._events import Event
+from funnelkit._money import Money
 from funnelkit._public import publish as _publish
 from funnelkit.analytics._accumulator import Accumulator
 from funnelkit.analytics._change import ENTERING, LEAVING, OPEN, ChangeAccumulator, PipelineChange
@@ -39,6 +40,7 @@ def report(
     where: Mapping[str, object] | None = None,
     period: str = "month",
     recycled: str = "once",
+    costs: Mapping[str, Money] | None = None,
 ) -> Report:
     """The funnel report of ``events`` in one pass.
 
@@ -47,13 +49,14 @@ def report(
     ``owner``, ``cohort`` or ``fields.<name>``); ``where`` keeps only what has the given values
     of dimensions; ``period`` is a cohort's span (``day``, ``week``, ``month``, ``quarter``);
     ``recycled="new"`` counts each pass of a recycled lead as a net-new lead, ``"once"`` (the
-    default) counts the lead once.
+    default) counts the lead once. ``costs`` (campaign name to Money) adds each campaign's cost
+    per lead and per opportunity and its value, won revenue less cost.
 
     Raises:
         InvalidInput: an option is wrong, or an event is not a funnelkit event, has an unknown
             kind or command, or is not its object's next event; nothing is returned.
     """
-    accumulator = Accumulator(as_of=as_of, by=by, where=where, period=period, recycled=recycled)
+    accumulator = Accumulator(as_of=as_of, by=by, where=where, period=period, recycled=recycled, costs=costs)
     return accumulator.add_all(events).report()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import Event
+from funnelkit._money import Money
 from funnelkit.analytics._options import Options
 from funnelkit.analytics._records import FOLDS, SECONDS_PER_DAY, Record
 from funnelkit.analytics._report import Report, build
@@ -47,9 +48,12 @@ class Accumulator:
         where: Mapping[str, object] | None = None,
         period: str = "month",
         recycled: str = "once",
+        costs: Mapping[str, Money] | None = None,
     ) -> None:
-        """Start empty; ``as_of`` ignores later events; the rest say how :meth:`report` groups."""
-        self.options = Options.checked(as_of=as_of, by=by, where=where, period=period, recycled=recycled)
+        """Start empty; ``as_of`` ignores later events; the rest say what :meth:`report` shows."""
+        self.options = Options.checked(
+            as_of=as_of, by=by, where=where, period=period, recycled=recycled, costs=costs
+        )
         self._records: dict[Key, Record] = {}
 
     @property

@@ -10,6 +10,7 @@ import attrs
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
 from funnelkit._json import NAME
+from funnelkit._money import Money
 
 DIMENSIONS = ("kind", "channel", "campaign", "segment", "territory", "owner", "cohort")
 """What rows can be grouped and filtered by, besides ``fields.<name>``, a custom field."""
@@ -29,6 +30,8 @@ class Options:
     where: FrozenDict[str, frozenset[str | None]]
     period: str
     recycled: str
+    costs: FrozenDict[str, Money]
+    """Each campaign's cost, for its cost per lead and per opportunity and its value."""
 
     @classmethod
     def checked(
@@ -39,6 +42,7 @@ class Options:
         where: object,
         period: object,
         recycled: object,
+        costs: object = None,
     ) -> Options:
         """The options, or an :class:`InvalidInput` naming every one that is wrong."""
         problems: list[Problem] = []
@@ -50,9 +54,10 @@ class Options:
             problems.append(Problem(("period",), f"must be one of {', '.join(PERIODS)}", period))
         if recycled not in RECYCLED:
             problems.append(Problem(("recycled",), f"must be one of {', '.join(RECYCLED)}", recycled))
+        spent = _costs(costs, problems)
         if problems:
             raise InvalidInput("cannot report", problems)
-        return cls(as_of, names, chosen, period, recycled)  # type: ignore[arg-type] # each checked above
+        return cls(as_of, names, chosen, period, recycled, spent)  # type: ignore[arg-type] # each checked above
 
 
 def is_dimension(name: object) -> bool:
@@ -75,6 +80,21 @@ def _names(by: object, problems: list[Problem]) -> tuple[str, ...]:
     if len(set(map(repr, names))) < len(names):
         problems.append(Problem(("by",), "must name each dimension once", names))
     return names
+
+
+def _costs(costs: object, problems: list[Problem]) -> FrozenDict[str, Money]:
+    if costs is None:
+        return FrozenDict()
+    if not isinstance(costs, Mapping):
+        problems.append(Problem(("costs",), "must map campaigns to their cost in Money", costs))
+        return FrozenDict()
+    wrong = [
+        Problem(("costs", str(campaign)), "must be a campaign's name and its cost in Money", cost)
+        for campaign, cost in costs.items()
+        if not isinstance(campaign, str) or not isinstance(cost, Money)
+    ]
+    problems.extend(wrong)
+    return FrozenDict() if wrong else FrozenDict(costs)
 
 
 def _where(where: object, problems: list[Problem]) -> FrozenDict[str, frozenset[str | None]]:

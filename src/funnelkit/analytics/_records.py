@@ -42,6 +42,7 @@ class Record:
         "first_touch",
         "id",
         "kind",
+        "last_touch",
         "manual_category",
         "manual_probability",
         "next",
@@ -53,6 +54,7 @@ class Record:
         "since",
         "status",
         "stays",
+        "touches",
     )
 
     def __init__(self, kind: str, id: str) -> None:
@@ -78,6 +80,10 @@ class Record:
         self.channel: str | None = None
         self.campaign: str | None = None
         self.first_touch: datetime | None = None
+        self.last_touch: tuple[str, str] | None = None
+        """The campaign and channel of the latest touch before it converted (last-touch attribution)."""
+        self.touches: dict[tuple[str, str, str], int] | None = None
+        """How many touches it had, by campaign, channel and kind; ``None`` while it had none."""
         self.amount: Money | None = None
         """A deal's amount as last estimated, or as won."""
         self.pipeline: Pipeline | None = None
@@ -123,7 +129,17 @@ class Record:
         copied.__setstate__(self.__getstate__())
         copied.stays = list(self.stays)
         copied.cycles = list(self.cycles)
+        if self.touches is not None:
+            copied.touches = dict(self.touches)
         return copied
+
+    def touched(self, touch: Touch) -> None:
+        """Count ``touch``, and remember it as the latest before converting."""
+        key = (touch.campaign, touch.channel.value, touch.kind.value)
+        if self.touches is None:
+            self.touches = {}
+        self.touches[key] = self.touches.get(key, 0) + 1
+        self.last_touch = key[:2]
 
 
 Fold = Callable[[Record, Mapping[str, Any], datetime], None]
@@ -179,7 +195,7 @@ def _prospect_created(record: Record, payload: Mapping[str, Any], _at: datetime)
 def _responded(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
     touch: Touch = payload["touch"]
     record.channel = touch.channel.value
-    record.first_touch = touch.at
+    record.first_touch = touch.at  # counted as the lead's source touch, not twice
 
 
 def _lead_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
@@ -190,6 +206,11 @@ def _lead_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> 
     record.campaign = source.campaign
     record.first_touch = source.at
     record.cycles[-1] = LEAD
+    record.touched(source)
+
+
+def _engaged(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
+    record.touched(payload["touch"])
 
 
 def _recycled(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
@@ -255,7 +276,7 @@ OWN: dict[str, dict[str, Fold]] = {
     "Lead": {
         "create": _lead_created,
         "work": _ignore,
-        "engage": _ignore,
+        "engage": _engaged,
         "nurture": _ignore,
         "reengage": _ignore,
         "mark_marketing_qualified": _reach(MQL),

@@ -10,6 +10,7 @@ from typing import TypeVar
 import attrs
 
 from funnelkit._frozen import FrozenDict
+from funnelkit.analytics._campaigns import campaigns, touches
 from funnelkit.analytics._forecast import forecast
 from funnelkit.analytics._journeys import Journey, journeys, value_of
 from funnelkit.analytics._metrics import (
@@ -124,9 +125,10 @@ def build(records: list[Record], options: Options) -> Report:
 
     rows: list[Row] = []
     by_period: Callable[[list[Record]], Iterator[Row]] = partial(forecast, period=options.period)
-    for object_metric in (*OBJECT_METRICS, by_period):
+    for object_metric in (*OBJECT_METRICS, by_period, touches):
         rows.extend(_grouped(object_metric, kept, of_record, options))
-    for journey_metric in JOURNEY_METRICS:
+    valued: Callable[[list[Journey]], Iterator[Row]] = partial(campaigns, costs=options.costs)
+    for journey_metric in (*JOURNEY_METRICS, valued):
         rows.extend(_grouped(journey_metric, paths, of_journey, options))
     # each metric's rows together, its groups in order (a metric function may yield several metrics)
     first = {metric: index for index, metric in reversed(list(enumerate(row["metric"] for row in rows)))}
