@@ -6,7 +6,6 @@ features, each the median of a few passes, with the targets of the scoring issue
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import time
@@ -17,6 +16,7 @@ from typing import Any
 
 import funnelkit as fk
 import funnelkit.scoring as sc
+import table
 
 FEATURES = 20
 """How many features each example has."""
@@ -189,13 +189,7 @@ STAGES = ("new", "qualified", "proposal")
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller histories, one pass")
-    arguments = parser.parse_args(argv)
-    print("| benchmark | figure | target |")
-    print("|---|---:|---|")
-    for name, figure, target in measure(quick=arguments.quick):
-        print(f"| {name} | {figure} | {target} |")
+    table.main(measure, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import Event
 from funnelkit._money import Money
 from funnelkit.analytics._options import Options
-from funnelkit.analytics._records import FOLDS, SECONDS_PER_DAY, Record
+from funnelkit.analytics._records import FOLD, FOLDS, SECONDS_PER_DAY, Record, ignore
 from funnelkit.analytics._report import Report, build
 
 Key = tuple[str, str]
@@ -55,6 +55,8 @@ class Accumulator:
             as_of=as_of, by=by, where=where, period=period, recycled=recycled, costs=costs
         )
         self._records: dict[Key, Record] = {}
+        self._owned = True
+        """Whether its records are its own; after a merge they are shared, and copied before a change."""
 
     @property
     def as_of(self) -> datetime | None:
@@ -84,38 +86,53 @@ class Accumulator:
             InvalidInput: it is not a funnelkit event, its time is not aware, its kind or command
                 is unknown, or it is not its object's next event; the accumulator is unchanged.
         """
-        given: object = event  # typed, but callers may pass anything
-        if type(given) is not Event:
-            raise InvalidInput("cannot add an event", [Problem((), "must be a funnelkit Event", given)])
-        key = (event.subject, event.subject_id)
-        record = self._records.get(key)
-        expected = 0 if record is None else record.next
-        folds = FOLDS.get(event.subject)
-        fold = folds.get(event.command) if folds is not None else None
-        at = event.at
-        if fold is None or event.sequence != expected or at.utcoffset() is None:
-            raise _refusal(event, expected, record)
-        if record is None:
-            record = self._records[key] = Record(*key)
-        record.next = expected + 1
-        as_of = self.options.as_of
-        if as_of is not None and at > as_of:
-            return
-        target = event.target
-        if record.created is None:
-            record.created = record.since = at
-            record.status = target
-        elif target != record.status:
-            record.stays.append((record.status, (at - record.since).total_seconds() / SECONDS_PER_DAY))  # type: ignore[operator]
-            record.status = target
-            record.since = at
-        fold(record, event.payload, at)
+        self.add_all((event,))
 
     def add_all(self, events: Iterable[Event]) -> Accumulator:
-        """Add each of ``events`` in turn; return this accumulator, to chain."""
-        add = self.add
+        """Add each of ``events`` in turn; return this accumulator, to chain.
+
+        Raises:
+            InvalidInput: as :meth:`add`, for the first event refused; the events before it stay
+                added, and nothing of it is.
+        """
+        if not self._owned:  # shared with a merge: make them its own before changing any
+            self._records = {key: record.copy() for key, record in self._records.items()}
+            self._owned = True
+        # one loop with everything it reads at hand: this runs for every event of a history
+        records = self._records
+        folds = FOLD
+        as_of = self.options.as_of
+        utc = timezone.utc
         for event in events:
-            add(event)
+            if type(event) is not Event:
+                raise InvalidInput("cannot add an event", [Problem((), "must be a funnelkit Event", event)])
+            subject = event.subject
+            key = (subject, event.subject_id)
+            record = records.get(key)
+            expected = 0 if record is None else record.next
+            fold = folds.get((subject, event.command))
+            at = event.at
+            if (
+                fold is None
+                or event.sequence != expected
+                or (at.tzinfo is not utc and at.utcoffset() is None)
+            ):
+                raise _refusal(event, expected, record)
+            if record is None:
+                record = records[key] = Record(subject, event.subject_id)
+            record.next = expected + 1
+            if as_of is not None and at > as_of:
+                continue
+            target = event.target
+            if record.created is None:
+                record.created = record.since = at
+                record.status = target
+            elif target != record.status:
+                record.stays.append((record.status, (at - record.since).total_seconds() / SECONDS_PER_DAY))  # type: ignore[operator]
+                record.status = target
+                record.since = at
+            if fold is not ignore:
+                fold(record, event.payload, at)
         return self
 
     def merge(self, other: Accumulator) -> Accumulator:
@@ -138,9 +155,10 @@ class Accumulator:
                 for kind, name in shared[:10]
             ]
             raise InvalidInput("cannot merge", problems)
+        # the records are shared, not copied: whichever accumulator changes next copies its own first
         merged = Accumulator.__new__(Accumulator)
-        records = {key: record.copy() for key, record in (*self._records.items(), *other._records.items())}
-        merged.__setstate__({"options": self.options, "records": records})
+        merged.__setstate__({"options": self.options, "records": {**self._records, **other._records}})
+        merged._owned = self._owned = other._owned = False  # noqa: SLF001 - its own kind
         return merged
 
     def records(self) -> list[Record]:
@@ -153,7 +171,10 @@ class Accumulator:
 
     def report(self) -> Report:
         """The report of everything added so far."""
-        return build(self.records(), self.options)
+        # the metrics only read the records, and none depends on their order
+        return build(
+            [record for record in self._records.values() if record.created is not None], self.options
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """Its options and records, for pickling."""
@@ -163,6 +184,7 @@ class Accumulator:
         """Restore from :meth:`__getstate__`."""
         self.options = state["options"]
         self._records = state["records"]
+        self._owned = True
 
 
 def _refusal(event: Event, expected: int, record: Record | None) -> InvalidInput:

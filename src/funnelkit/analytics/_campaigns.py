@@ -27,7 +27,7 @@ Source = tuple[str | None, str | None]
 
 
 def _sources(journey: Journey) -> dict[str, Source]:
-    first: Source = (journey.first("campaign"), journey.first("channel"))  # type: ignore[assignment]
+    first: Source = (journey.campaign, journey.channel)
     last = next(
         (member.last_touch for member in reversed(journey.members) if member.last_touch is not None), None
     )

@@ -21,32 +21,38 @@ OWN_ATTRIBUTES = ("segment", "territory", "owner")
 
 
 class Journey:
-    """One buyer's way: the objects in hand-over order, root first, and the steps they reached."""
+    """One buyer's way: the objects in hand-over order, root first, and the steps they reached.
 
-    __slots__ = ("members", "passes")
+    Where it came from (campaign, channel, first touch) and what it came to (converted, won) are
+    read once, as it is made: every metric asks.
+    """
+
+    __slots__ = ("campaign", "channel", "converted", "first_touch", "members", "passes", "won")
 
     def __init__(self, members: list[Record], recycled: str) -> None:
         """The journey of ``members``, root first; ``recycled`` says how a recycled lead counts."""
         self.members = members
         self.passes = _passes(members, recycled)
         """The steps reached on each pass: one pass, or one per cycle of a recycled lead counted as new."""
+        self.campaign: str | None = None
+        self.channel: str | None = None
+        self.first_touch: datetime | None = None
+        self.converted: datetime | None = None
+        """When its lead converted to an opportunity, if it did."""
+        self.won: datetime | None = None
+        """When its deal was won, if it was."""
+        for member in members:  # the first known value of each, root first
+            self.campaign = self.campaign or member.campaign
+            self.channel = self.channel or member.channel
+            self.first_touch = self.first_touch or member.first_touch
+            self.converted = self.converted or member.converted
+            if self.won is None and member.kind == "Opportunity" and member.outcome == "won":
+                self.won = member.closed
 
     @property
     def root(self) -> Record:
         """The object the journey started with."""
         return self.members[0]
-
-    def first(self, name: str) -> object:
-        """The first member's known value of ``name`` (where the journey came from)."""
-        return next((value for value in (getattr(m, name) for m in self.members) if value is not None), None)
-
-    def converted(self) -> datetime | None:
-        """When its lead converted to an opportunity, if it did."""
-        return self.first("converted")  # type: ignore[return-value]
-
-    def won(self) -> datetime | None:
-        """When its deal was won, if it was."""
-        return next((m.closed for m in self.members if m.kind == "Opportunity" and m.outcome == "won"), None)
 
 
 def _passes(members: list[Record], recycled: str) -> list[int]:
@@ -118,8 +124,10 @@ def value_of(name: str, record: Record | None, journey: Journey, options: Option
     """What dimension ``name`` says of ``record`` (of the journey itself when ``record`` is None)."""
     if name == "kind":
         return (record or journey.root).kind.lower()
-    if name in ("channel", "campaign"):
-        return journey.first(name)  # type: ignore[return-value]
+    if name == "channel":
+        return journey.channel
+    if name == "campaign":
+        return journey.campaign
     if name == "cohort":
         return period_of(journey.root.created.date(), options.period)  # type: ignore[union-attr]
     subjects = [record] if record is not None else list(reversed(journey.members))

@@ -155,12 +155,13 @@ def conversion(journeys: list[Journey]) -> Iterator[Row]:
 
 def first_touch_to_conversion(journeys: list[Journey]) -> Iterator[Row]:
     """Days from a journey's first touch to its opportunity, and to its win."""
-    for step, when in (("opportunity", Journey.converted), ("won", Journey.won)):
-        days = []
-        for journey in journeys:
-            touched, reached = journey.first("first_touch"), when(journey)
-            if touched is not None and reached is not None:
-                days.append(_days(touched, reached))
+    for step in ("opportunity", "won"):
+        days = [
+            _days(journey.first_touch, reached)
+            for journey in journeys
+            if journey.first_touch is not None
+            and (reached := journey.converted if step == "opportunity" else journey.won) is not None
+        ]
         for statistic, value in statistics(days):
             yield {
                 "metric": "first_touch_to_conversion_days",

@@ -8,6 +8,7 @@ an accumulator holds one per object, never the events.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -116,7 +117,7 @@ class Record:
 
     def __getstate__(self) -> tuple[object, ...]:
         """Its slots, in order, for pickling."""
-        return tuple(getattr(self, name) for name in Record.__slots__)
+        return _SLOTS(self)
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
         """Restore the slots from :meth:`__getstate__`."""
@@ -142,6 +143,8 @@ class Record:
         self.last_touch = key[:2]
 
 
+_SLOTS = operator.attrgetter(*Record.__slots__)
+
 Fold = Callable[[Record, Mapping[str, Any], datetime], None]
 """How one command's event changes a record: ``fold(record, payload, at)``."""
 
@@ -153,7 +156,7 @@ def _reach(step: int) -> Fold:
     return fold
 
 
-def _ignore(_record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
+def ignore(_record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
     """An event that changes nothing a report reads but, at most, the status."""
 
 
@@ -178,10 +181,10 @@ SHARED: dict[str, Fold] = {
     "assign": _owner,
     "update_account": _account,
     "set_fields": _fields,
-    "tag": _ignore,
-    "untag": _ignore,
-    "record": _ignore,
-    "note_buyer_stage": _ignore,
+    "tag": ignore,
+    "untag": ignore,
+    "record": ignore,
+    "note_buyer_stage": ignore,
 }
 """The commands more than one kind has, folded alike."""
 
@@ -269,16 +272,16 @@ def _client_created(record: Record, payload: Mapping[str, Any], _at: datetime) -
 OWN: dict[str, dict[str, Fold]] = {
     "Prospect": {
         "create": _prospect_created,
-        "reach_out": _ignore,
+        "reach_out": ignore,
         "respond": _responded,
         "exclude": _reason,
     },
     "Lead": {
         "create": _lead_created,
-        "work": _ignore,
+        "work": ignore,
         "engage": _engaged,
-        "nurture": _ignore,
-        "reengage": _ignore,
+        "nurture": ignore,
+        "reengage": ignore,
         "mark_marketing_qualified": _reach(MQL),
         "accept": _reach(SAL),
         "fast_track": _reach(SAL),
@@ -289,25 +292,25 @@ OWN: dict[str, dict[str, Fold]] = {
     },
     "Opportunity": {
         "create": _deal_created,
-        "advance": _ignore,
-        "move_back": _ignore,
-        "skip": _ignore,
+        "advance": ignore,
+        "move_back": ignore,
+        "skip": ignore,
         "win": _won,
         "lose": _lost,
         "reopen": _reopened,
         "estimate": _estimated,
         "set_forecast": _forecast_set,
-        "add_contact": _ignore,
-        "remove_contact": _ignore,
+        "add_contact": ignore,
+        "remove_contact": ignore,
     },
     "Client": {
         "create": _client_created,
-        "purchase": _ignore,
-        "expand": _ignore,
+        "purchase": ignore,
+        "expand": ignore,
         "flag_at_risk": _reason,
-        "retain": _ignore,
+        "retain": ignore,
         "churn": _reason,
-        "win_back": _ignore,
+        "win_back": ignore,
     },
 }
 """Each kind's own commands, folded its own way."""
@@ -317,3 +320,8 @@ FOLDS: dict[str, dict[str, Fold]] = {
     for kind in OWN
 }
 """For each kind of object, how the event of each of its commands folds into its record."""
+
+FOLD: dict[tuple[str, str], Fold] = {
+    (kind, command): fold for kind, commands in FOLDS.items() for command, fold in commands.items()
+}
+"""The same folds, by kind and command at once: the accumulator looks one up per event."""
