@@ -54,11 +54,16 @@ def test_summary_counts_add_up(funnel: demo.Funnel) -> None:
     block = text.split("prospects by status\n")[1].split("leads by status")[0]
     assert sum(int(line.split()[-1]) for line in block.splitlines()) == 1500
     assert "most common failing criteria" in text
-    assert "SAL -> SQL" in text
+    assert "sal -> sql" in text
+    assert "forecast as of 2026-03-16 (EUR)" in text
+    table = text.split("campaign (first touch)")[1].split("\n\n")[0].splitlines()[1:]
+    assert sum(int(line.split()[1]) for line in table) == len(funnel.leads)  # every lead has its campaign
+    assert sum(int(line.split()[3]) for line in table) == sum(d.status.is_won for d in funnel.opportunities)
 
 
-def test_rates_with_nothing_to_divide() -> None:
-    assert demo._rate(0, 0).strip().endswith("-")
+def test_a_rate_nobody_reached_reads_as_a_dash() -> None:
+    assert demo._percent(None).strip() == "-"
+    assert demo._percent(0.5) == " 50.0%"
 
 
 def test_main_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:

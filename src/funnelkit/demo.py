@@ -8,6 +8,7 @@ public API, the way an application would.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 import attrs
 
 import funnelkit as fk
+import funnelkit.analytics as an
 import funnelkit.qualification as q
 import funnelkit.scoring as sc
 
@@ -191,43 +193,84 @@ def simulate(seed: int = 7, prospects: int = 3000) -> Funnel:
     )
 
 
-def _ever(objects: Iterable[fk.Lead | fk.Opportunity], *commands: str) -> int:
-    return sum(any(event.command in commands for event in obj.history) for obj in objects)
-
-
-def _rate(part: int, whole: int) -> str:
-    return f"{part:>6} of {whole:<6} {100 * part / whole:5.1f}%" if whole else f"{part:>6} of {whole:<6}    -"
-
-
 def _counts(title: str, statuses: Iterable[str]) -> list[str]:
     counted = Counter(statuses)
     return [title, *(f"  {status:<22}{count:>7}" for status, count in sorted(counted.items()))]
 
 
+COSTS = {
+    "spring-webinar": fk.Money("60000", "EUR"),
+    "brand-search": fk.Money("90000", "EUR"),
+    "expo-list": fk.Money("120000", "EUR"),
+    "outbound-sdr": fk.Money("75000", "EUR"),
+}
+"""What each campaign cost, for the campaign table's cost per lead and value."""
+FORECAST_AT = datetime(2026, 3, 16, tzinfo=timezone.utc)
+"""When the demo's forecast is read: mid-way, while many deals are open."""
+STEPS = ("prospect", "lead", "mql", "sal", "sql", "opportunity", "won")
+
+
+def events_of(funnel: Funnel) -> list[fk.Event]:
+    """Every event the simulation recorded, object by object: what an application would store."""
+    objects = (*funnel.prospects, *funnel.leads, *funnel.opportunities, *funnel.clients)
+    return [event for subject in objects for event in subject.history]
+
+
+def _percent(value: object) -> str:
+    return "    -" if value is None else f"{100 * float(value):5.1f}%"  # type: ignore[arg-type]
+
+
+def _report_lines(funnel: Funnel) -> list[str]:
+    """The funnel report, the forecast and the campaign table, as funnelkit.analytics gives them."""
+    events = events_of(funnel)
+    report = an.report(events, costs=COSTS)
+    lines = ["", "conversion along the funnel (journeys across hand-overs, from the events)"]
+    for start, end in itertools.pairwise(STEPS):
+        reached = report.value("reached", step=start)
+        rate = report.value("conversion_rate", **{"from": start, "to": end})
+        lines.append(f"  {start:>11} -> {end:<12}{reached:>7} reached {_percent(rate)} went on")
+    overall = report.value("conversion_rate", **{"from": "lead", "to": "won"})
+    lines.append(f"  {'lead':>11} -> {'won':<12}{'':>15} {_percent(overall)}")
+    cycle = report.value("sales_cycle_days", outcome="won", statistic="median")
+    lines.append(f"  win rate {_percent(report.value('win_rate'))}, median days to win {cycle:.1f}")
+    for metric, title in (
+        ("lost_reason", "top lost reasons"),
+        ("disqualified_reason", "top disqualified reasons"),
+    ):
+        ranked = [row for row in report.rows() if row["metric"] == metric][:3]
+        lines += [title, *(f"  {row['reason']!s:<24}{row['value']:>5}" for row in ranked)]
+    forecast = an.report(events, as_of=FORECAST_AT)
+    lines += ["", f"forecast as of {FORECAST_AT.date()} (EUR)"]
+    for rollup in ("open_pipeline", "best_case_forecast", "commit_forecast", "closed"):
+        lines.append(f"  {rollup:<22}{forecast.value('forecast', rollup=rollup, currency='EUR') or 0:>12}")
+    for category in ("pipeline", "best_case", "commit"):
+        weighted = forecast.value("weighted_pipeline", forecast_category=category, currency="EUR") or 0
+        lines.append(f"  weighted {category:<13}{weighted:>12}")
+    head = f"{'campaign (first touch)':<24}{'leads':>7}{'opps':>7}{'won':>7}"
+    lines += ["", f"{head}{'revenue':>11}{'per lead':>10}{'value':>11}"]
+    for campaign in CAMPAIGNS:
+        name = campaign.name
+        keys = {"attribution": "first_touch", "campaign": name}
+        counted = [
+            report.value(m, **keys) or 0 for m in ("leads_generated", "opportunities_created", "deals_won")
+        ]
+        revenue = report.value("won_revenue", **keys) or "0"
+        per_lead = report.value("cost_per_lead", **keys) or "-"
+        value = report.value("campaign_value", **keys)
+        lines.append(
+            f"{name:<24}{counted[0]:>7}{counted[1]:>7}{counted[2]:>7}{revenue:>11}{per_lead:>10}{value:>11}"
+        )
+    return lines
+
+
 def summarize(funnel: Funnel) -> str:
-    """Return a readable summary: statuses, conversion between stages, reasons and campaigns."""
-    leads, deals = funnel.leads, funnel.opportunities
-    mql = _ever(leads, "mark_marketing_qualified")
-    sal = _ever(leads, "accept", "fast_track")
-    sql = _ever(leads, "qualify")
-    won = sum(deal.status.is_won for deal in deals)
+    """Return a readable summary: statuses, the funnel report, the forecast, campaigns and a ranking."""
+    leads = funnel.leads
     lines = [f"funnelkit demo: {len(funnel.prospects)} prospects from {len(CAMPAIGNS)} campaigns", ""]
     lines += _counts("prospects by status", (p.status.value for p in funnel.prospects))
     lines += _counts("leads by status", (lead.status.value for lead in leads))
-    lines += _counts("opportunities by stage", (deal.status.value for deal in deals))
+    lines += _counts("opportunities by stage", (deal.status.value for deal in funnel.opportunities))
     lines += _counts("clients by status", (client.status.value for client in funnel.clients))
-    lines += [
-        "",
-        "conversion, stage to stage",
-        f"  prospect -> lead        {_rate(len(leads), len(funnel.prospects))}",
-        f"  lead -> MQL             {_rate(mql, len(leads))}",
-        f"  MQL -> SAL              {_rate(_ever(leads, 'accept'), mql)}",
-        f"  fast-tracked to SAL     {_rate(_ever(leads, 'fast_track'), len(leads))}",
-        f"  SAL -> SQL              {_rate(sql, sal)}",
-        f"  SQL -> opportunity      {_rate(len(deals), sql)}",
-        f"  opportunity -> won      {_rate(won, len(deals))}",
-        f"  recycled leads          {_rate(sum(lead.recycle_count > 0 for lead in leads), len(leads))}",
-    ]
     outcomes = Counter(result.outcome.value for result in funnel.qualifications)
     failing = Counter(
         f"{r.criterion} {r.verdict.value}" for result in funnel.qualifications for r in result.failing
@@ -237,20 +280,7 @@ def summarize(funnel: Funnel) -> str:
         "  most common failing criteria:",
         *(f"    {name:<20}{n:>7}" for name, n in failing.most_common(5)),
     ]
-    lost = Counter(deal.lost_reason for deal in deals if deal.status.value == "lost")
-    disqualified = Counter(lead.reason for lead in leads if lead.status is fk.LeadStatus.disqualified)
-    lines += ["", "top lost reasons", *(f"  {reason:<24}{n:>5}" for reason, n in lost.most_common(3))]
-    lines += [
-        "top disqualified reasons",
-        *(f"  {reason:<24}{n:>5}" for reason, n in disqualified.most_common(3)),
-    ]
-    lines += ["", f"{'campaign':<18}{'leads':>7}{'opps':>7}{'won':>7}"]
-    for campaign in CAMPAIGNS:
-        mine = [lead for lead in leads if funnel.campaign_of[lead.id] == campaign.name]
-        opps = [deal for deal in deals if funnel.campaign_of[deal.id] == campaign.name]
-        wins = sum(deal.status.is_won for deal in opps)
-        lines.append(f"{campaign.name:<18}{len(mine):>7}{len(opps):>7}{wins:>7}")
-    return "\n".join([*lines, "", *_ranking(leads)])
+    return "\n".join([*lines, *_report_lines(funnel), "", *_ranking(leads)])
 
 
 LEARNED = ("channel", "source_kind", "account.kind", "account.segment", "recycle_count")
