@@ -1,13 +1,16 @@
 """The funnel report, worked by hand on a small funnel, and its refusals."""
 
 import pickle
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import funnelkit as fk
 import funnelkit.analytics as an
+from funnelkit import demo
 
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -448,3 +451,80 @@ def test_touch_rates_from_impressions_to_clicks_to_forms() -> None:
     }
     assert cells(report, "click_through_rate") == {("banner", "display"): 0.5}
     assert cells(report, "touch_conversion_rate") == {("banner", "display"): 0.5}
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+DOCS = Path(__file__).parent.parent / "docs" / "img"
+
+
+def parsed(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)  # noqa: S314 - our own output, parsed to check it is well-formed
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def texts(root: ET.Element) -> list[str]:
+    return [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+def test_the_funnel_chart_has_a_bar_per_step_with_its_count_and_rate() -> None:
+    root = parsed(an.funnel_chart(an.report(events())))
+    shown = texts(root)
+    assert shown[0] == "Funnel: journeys reaching each step"
+    assert [shown[i] for i in range(1, len(shown), 2)] == list(an.STEPS)
+    assert shown[2] == "1"  # one prospect, and no rate before the first step
+    assert shown[4] == "3  (100.0% of prospect)"  # three journeys reached the lead step; the one prospect did
+    assert len(root.findall(f"{SVG}rect")) == 1 + len(an.STEPS)  # the background, then a bar per step
+
+
+def test_the_cohort_chart_has_a_bar_per_cohort() -> None:
+    report = an.report(events(), by=("cohort",), period="day")
+    shown = texts(parsed(an.cohort_chart(report, start="lead", end="mql")))
+    assert shown == [
+        "Conversion from lead to mql, by cohort",
+        "2026-03-01",
+        "100.0% of 1",
+        "2026-03-02",
+        "50.0% of 2",
+    ]
+
+
+def test_the_waterfall_has_start_each_move_and_end() -> None:
+    change = an.pipeline_change(events(), start=day(3), end=day(30))
+    shown = texts(parsed(an.waterfall_chart(change, currency="EUR", title="March & April <EUR>")))
+    assert shown[0] == "March & April <EUR>"
+    labels = [shown[i] for i in range(1, len(shown), 2)]
+    assert labels[0] == "start"
+    assert labels[-1] == "end"
+    figures = dict(zip(labels, [shown[i] for i in range(2, len(shown), 2)], strict=True))
+    assert figures["new"].startswith("+")
+    assert figures["won"].startswith("-")
+    assert an.waterfall_chart(change, currency="EUR") == an.waterfall_chart(change, currency="EUR")
+
+
+@pytest.mark.parametrize(
+    ("draw", "message"),
+    [
+        (lambda: an.funnel_chart(an.report(events(), by=("channel",))), "report: must not be grouped"),
+        (lambda: an.cohort_chart(an.report(events())), "report: must be grouped by=\\('cohort',\\)"),
+        (lambda: an.cohort_chart(an.report(events(), by=("cohort",)), start="deal"), "start: must be one of"),
+        (
+            lambda: an.cohort_chart(an.report(events(), by=("cohort",)), start="won", end="lead"),
+            "end: must be a step after",
+        ),
+    ],
+)
+def test_a_chart_that_cannot_be_drawn_says_why(draw: object, message: str) -> None:
+    with pytest.raises(fk.InvalidInput, match=message):
+        draw()  # type: ignore[operator]
+
+
+def test_the_docs_show_the_demos_current_charts(tmp_path: Path) -> None:
+    drawn = demo.charts(demo.simulate(7, 3000))
+    for name, svg in drawn.items():
+        parsed(svg)
+        assert (DOCS / name).read_text(encoding="utf-8") == svg, (
+            "run: python -m funnelkit.demo --charts docs/img"
+        )
+    assert demo.main(["--prospects", "200", "--charts", str(tmp_path / "charts")]) == 0
+    assert sorted(path.name for path in (tmp_path / "charts").iterdir()) == sorted(drawn)

@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import attrs
 
@@ -316,13 +317,39 @@ def _ranking(leads: Sequence[fk.Lead], top: int = 5) -> list[str]:
     return lines
 
 
+CHANGE_FROM = datetime(2026, 3, 1, tzinfo=timezone.utc)
+"""The demo's pipeline change runs over March."""
+
+
+def charts(funnel: Funnel) -> dict[str, str]:
+    """The demo's three charts as SVG text, by file name: the funnel, cohorts and the pipeline change."""
+    events = events_of(funnel)
+    change = an.pipeline_change(events, start=CHANGE_FROM, end=FORECAST_AT + timedelta(days=16))
+    return {
+        "funnel.svg": an.funnel_chart(an.report(events)),
+        "cohorts.svg": an.cohort_chart(an.report(events, by=("cohort",), period="week")),
+        "pipeline-change.svg": an.waterfall_chart(change, currency="EUR"),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Simulate a funnel and print its summary; ``--seed`` and ``--prospects`` change it."""
+    """Simulate a funnel and print its summary; ``--seed`` and ``--prospects`` change it.
+
+    ``--charts DIR`` also writes its three charts into ``DIR`` as SVG files (this demo module may
+    write files; the library never does).
+    """
     parser = argparse.ArgumentParser(prog="python -m funnelkit.demo", description=__doc__)
     parser.add_argument("--seed", type=int, default=7, help="seed of the simulation (default 7)")
     parser.add_argument("--prospects", type=int, default=3000, help="how many prospects (default 3000)")
+    parser.add_argument("--charts", type=Path, metavar="DIR", help="write the charts as SVG files into DIR")
     arguments = parser.parse_args(argv)
-    print(summarize(simulate(arguments.seed, arguments.prospects)))
+    funnel = simulate(arguments.seed, arguments.prospects)
+    print(summarize(funnel))
+    if arguments.charts is not None:
+        arguments.charts.mkdir(parents=True, exist_ok=True)
+        for name, svg in charts(funnel).items():
+            (arguments.charts / name).write_text(svg, encoding="utf-8")
+            print(f"wrote {arguments.charts / name}")
     return 0
 
 

@@ -27,6 +27,7 @@ from funnelkit._public import publish as _publish
 from funnelkit.analytics._accumulator import Accumulator
 from funnelkit.analytics._change import ENTERING, LEAVING, OPEN, ChangeAccumulator, PipelineChange
 from funnelkit.analytics._change import STEPS as CHANGE_STEPS
+from funnelkit.analytics._charts import cohort_chart, funnel_chart, waterfall_chart
 from funnelkit.analytics._options import DIMENSIONS, PERIODS, RECYCLED
 from funnelkit.analytics._records import STEPS
 from funnelkit.analytics._report import Report
@@ -115,8 +116,11 @@ __all__ = [
     "ChangeAccumulator",
     "PipelineChange",
     "Report",
+    "cohort_chart",
+    "funnel_chart",
     "pipeline_change",
     "report",
+    "waterfall_chart",
 ]
 
 _publish(__all__, globals(), __name__)
