@@ -528,3 +528,22 @@ def test_the_docs_show_the_demos_current_charts(tmp_path: Path) -> None:
         )
     assert demo.main(["--prospects", "200", "--charts", str(tmp_path / "charts")]) == 0
     assert sorted(path.name for path in (tmp_path / "charts").iterdir()) == sorted(drawn)
+
+
+def test_two_objects_from_one_are_one_journey_in_order_of_id() -> None:
+    objects = funnel()
+    prospect, lead = objects[0], objects[1]
+    created = lead.history[0]
+    twin = fk.Event(
+        "Lead",
+        "L-0",
+        0,
+        "create",
+        None,
+        "new",
+        created.at,
+        {**created.payload, "source": created.payload["source"]},
+    )
+    report = an.report([*events([prospect]), created, twin], by=("kind",))
+    assert report.value("reached", kind="prospect", step="lead") == 1  # one journey, though two leads
+    assert report.value("count", kind="lead", status="new") == 2

@@ -128,7 +128,7 @@ class Accumulator:
                 record.created = record.since = at
                 record.status = target
             elif target != record.status:
-                record.stays.append((record.status, (at - record.since).total_seconds() / SECONDS_PER_DAY))  # type: ignore[operator]
+                record.stays += (record.status, (at - record.since).total_seconds() / SECONDS_PER_DAY)  # type: ignore[operator]
                 record.status = target
                 record.since = at
             if fold is not ignore:

@@ -37,7 +37,7 @@ def _sources(journey: Journey) -> dict[str, Source]:
 def _reached(record: Record) -> bool:
     """Whether a prospect was reached out to (it may have responded or been excluded since)."""
     return record.status in ("contacted", "responded") or any(
-        status == "contacted" for status, _ in record.stays
+        status == "contacted" for status, _ in record.stayed()
     )
 
 

@@ -8,7 +8,6 @@ opportunity counts in the channel, campaign and cohort of the lead or prospect i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 from funnelkit.analytics._options import FIELD, Options
@@ -94,7 +93,7 @@ def journeys(records: list[Record], recycled: str) -> tuple[list[Journey], dict[
     every: list[Journey] = []
     of: dict[int, Journey] = {}
     for root in roots:
-        members = list(_descendants(root, children))
+        members = _descendants(root, children)
         journey = Journey(members, recycled)
         every.append(journey)
         for member in members:
@@ -102,10 +101,21 @@ def journeys(records: list[Record], recycled: str) -> tuple[list[Journey], dict[
     return every, of
 
 
-def _descendants(record: Record, children: dict[int, list[Record]]) -> Iterator[Record]:
-    yield record
-    for child in sorted(children.get(id(record), ()), key=lambda child: (child.kind, child.id)):
-        yield from _descendants(child, children)
+def _descendants(record: Record, children: dict[int, list[Record]]) -> list[Record]:
+    """``record`` and what came from it, in hand-over order (siblings by kind and id)."""
+    found = [record]
+    waiting = [record]
+    while waiting:
+        below = children.get(id(waiting.pop()))
+        if below is None:
+            continue
+        if len(below) > 1:  # most objects hand over to one other at most: sort only where it matters
+            below = sorted(below, key=lambda child: (child.kind, child.id), reverse=True)
+        else:
+            below = list(below)
+        found.extend(reversed(below))
+        waiting.extend(below)
+    return found
 
 
 def period_of(day: date, period: str) -> str:

@@ -61,8 +61,9 @@ def time_in_status(records: list[Record]) -> Iterator[Row]:
     stays: dict[tuple[str, str], list[float]] = defaultdict(list)
     for record in records:
         kind = record.kind.lower()
-        for status, stayed in record.stays:
-            stays[kind, status].append(stayed)
+        flat = record.stays
+        for index in range(0, len(flat), 2):
+            stays[kind, flat[index]].append(flat[index + 1])  # type: ignore[index, arg-type]
     for (kind, status), days in sorted(stays.items()):
         for statistic, value in statistics(days):
             yield {

@@ -38,7 +38,7 @@ class Record:
         "closed_from",
         "converted",
         "created",
-        "cycles",
+        "earlier",
         "fields",
         "first_touch",
         "id",
@@ -55,6 +55,7 @@ class Record:
         "since",
         "status",
         "stays",
+        "steps",
         "touches",
     )
 
@@ -69,10 +70,12 @@ class Record:
         self.status = ""
         self.since: datetime | None = None
         """When it entered its status."""
-        self.stays: list[tuple[str, float]] = []
-        """Each status it left, with the days it stayed, in order."""
-        self.cycles: list[int] = [0]
-        """The steps reached, one set per pass through the funnel (a recycled lead starts another)."""
+        self.stays: list[str | float] = []
+        """Each status it left and the days it stayed there, in order, flat: status, days, status, ..."""
+        self.steps = 0
+        """The funnel steps reached on its current pass, as bits (see ``STEPS``)."""
+        self.earlier: tuple[int, ...] = ()
+        """The steps of its earlier passes: a recycled lead starts another pass."""
         self.parent: str | None = None
         """The id of the object it came from: a lead's prospect, a deal's lead, a client's deal."""
         self.account: Account | None = None
@@ -129,10 +132,18 @@ class Record:
         copied = Record.__new__(Record)
         copied.__setstate__(self.__getstate__())
         copied.stays = list(self.stays)
-        copied.cycles = list(self.cycles)
         if self.touches is not None:
             copied.touches = dict(self.touches)
         return copied
+
+    @property
+    def cycles(self) -> list[int]:
+        """The steps reached on each pass through the funnel, oldest first."""
+        return [*self.earlier, self.steps]
+
+    def stayed(self) -> list[tuple[str, float]]:
+        """Each status it left, with the days it stayed there, in order."""
+        return list(zip(self.stays[0::2], self.stays[1::2], strict=True))  # type: ignore[arg-type]
 
     def touched(self, touch: Touch) -> None:
         """Count ``touch``, and remember it as the latest before converting."""
@@ -151,7 +162,7 @@ Fold = Callable[[Record, Mapping[str, Any], datetime], None]
 
 def _reach(step: int) -> Fold:
     def fold(record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
-        record.cycles[-1] |= step
+        record.steps |= step
 
     return fold
 
@@ -192,7 +203,7 @@ SHARED: dict[str, Fold] = {
 def _prospect_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
     record.account = payload["account"]
     record.campaign = payload["campaign"]
-    record.cycles[-1] = PROSPECT
+    record.steps = PROSPECT
 
 
 def _responded(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
@@ -208,7 +219,7 @@ def _lead_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> 
     record.channel = source.channel.value
     record.campaign = source.campaign
     record.first_touch = source.at
-    record.cycles[-1] = LEAD
+    record.steps = LEAD
     record.touched(source)
 
 
@@ -218,12 +229,13 @@ def _engaged(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
 
 def _recycled(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
     record.reason = payload["reason"]
-    record.cycles.append(LEAD)
+    record.earlier = (*record.earlier, record.steps)
+    record.steps = LEAD
 
 
 def _converted(record: Record, _payload: Mapping[str, Any], at: datetime) -> None:
     record.converted = at
-    record.cycles[-1] |= OPPORTUNITY
+    record.steps |= OPPORTUNITY
 
 
 def _deal_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
@@ -231,27 +243,27 @@ def _deal_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> 
     record.parent = payload["lead_id"]
     record.amount = payload["amount"]
     record.pipeline = payload["pipeline"]
-    record.cycles[-1] = OPPORTUNITY
+    record.steps = OPPORTUNITY
 
 
 def _won(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
     record.amount = payload["amount"]
     record.outcome = "won"
     record.closed = at
-    record.closed_from = record.stays[-1][0]
-    record.cycles[-1] |= WON
+    record.closed_from = record.stays[-2]  # type: ignore[assignment] # a status
+    record.steps |= WON
 
 
 def _lost(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
     record.reason = payload["reason"]
     record.outcome = "lost"
     record.closed = at
-    record.closed_from = record.stays[-1][0]
+    record.closed_from = record.stays[-2]  # type: ignore[assignment] # a status
 
 
 def _reopened(record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
     record.outcome = None
-    record.cycles[-1] &= ~WON
+    record.steps &= ~WON
 
 
 def _estimated(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:

@@ -114,8 +114,8 @@ def build(records: list[Record], options: Options) -> Report:
     def wanted(record: Record | None, journey: Journey) -> bool:
         return all(value_of(name, record, journey, options) in values for name, values in where.items())
 
-    kept = [record for record in records if wanted(record, of[id(record)])]
-    paths = [journey for journey in every if wanted(None, journey)]
+    kept = [record for record in records if wanted(record, of[id(record)])] if where else records
+    paths = [journey for journey in every if wanted(None, journey)] if where else every
 
     def of_record(record: Record) -> tuple[Record | None, Journey]:
         return record, of[id(record)]
