@@ -547,3 +547,30 @@ def test_two_objects_from_one_are_one_journey_in_order_of_id() -> None:
     report = an.report([*events([prospect]), created, twin], by=("kind",))
     assert report.value("reached", kind="prospect", step="lead") == 1  # one journey, though two leads
     assert report.value("count", kind="lead", status="new") == 2
+
+
+def test_reading_one_value_refuses_keys_that_match_several_rows_or_none_of_the_metric() -> None:
+    grouped = an.report(events(), by=("channel",))
+    with pytest.raises(fk.InvalidInput, match=r"keys: match 3 rows of reached: add one of \['channel'\]"):
+        grouped.value("reached", step="lead")
+    with pytest.raises(fk.InvalidInput, match=r"stepp: is not a key of reached: \['channel', 'step'\]"):
+        grouped.value("reached", stepp="lead")
+    assert grouped.value("no_such_metric", step="lead") is None
+    assert grouped.value("reached", channel="email", step="won") == 0
+
+
+def test_a_campaign_whose_won_deal_has_no_amount_has_no_value() -> None:
+    source = fk.Touch(fk.Channel.search, "spring", fk.TouchKind.demo_request, day(1))
+    lead = fk.Lead.create("L-8", account=account(8, "smb"), source=source, at=day(1)).fast_track(at=day(1))
+    facts: dict[str, bool | str] = {"budget": True, "authority": True, "need": "speed"}
+    converted = (
+        lead.record(at=day(2), facts=facts).qualify(at=day(2)).convert(at=day(3), opportunity_id="O-8")
+    )
+    won = converted.target.win(at=day(9), client_id="C-8")
+    report = an.report(events([converted.source, won.source]), costs={"spring": fk.Money("1000", "EUR")})
+    assert (
+        report.value("won_unknown_amount", attribution="first_touch", campaign="spring", channel="search")
+        == 1
+    )
+    assert report.value("campaign_value", attribution="first_touch", campaign="spring") is None  # not -1000
+    assert report.value("cost_per_lead", attribution="first_touch", campaign="spring") == "1000.00"

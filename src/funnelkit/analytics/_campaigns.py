@@ -52,7 +52,7 @@ Cell = tuple[str, "str | None", "str | None", str]
 def campaigns(journeys: list[Journey], costs: Mapping[str, Money]) -> Iterator[Row]:
     """Per attribution, campaign and channel: prospects reached, leads, opportunities, wins, revenue."""
     counts, revenue = _tally(journeys)
-    order = ("prospects_reached", *(metric for metric, _ in COUNTED))
+    order = ("prospects_reached", *(metric for metric, _ in COUNTED), "won_unknown_amount")
     for key in sorted({key[:3] for key in counts}, key=lambda key: (key[0], *_key(key[1:]))):
         attribution, campaign, channel = key
         where = {"attribution": attribution, "campaign": campaign, "channel": channel}
@@ -73,15 +73,16 @@ def _tally(journeys: list[Journey]) -> tuple[Counter[Cell], defaultdict[Cell, De
         bits = 0
         for steps in journey.passes:
             bits |= steps
-        won = [
-            m.amount for m in journey.members if m.kind == "Opportunity" and m.outcome == "won" and m.amount
-        ]
+        deals = [m for m in journey.members if m.kind == "Opportunity" and m.outcome == "won"]
+        won = [deal.amount for deal in deals if deal.amount is not None]
+        unknown = len(deals) - len(won)
         for attribution, (campaign, channel) in _sources(journey).items():
             counts[attribution, campaign, channel, "prospects_reached"] += (
                 reached and attribution == "first_touch"
             )
             for metric, step in COUNTED:
                 counts[attribution, campaign, channel, metric] += bool(bits & step)
+            counts[attribution, campaign, channel, "won_unknown_amount"] += unknown
             for amount in won:
                 revenue[attribution, campaign, channel, amount.currency] += amount.amount
     return counts, revenue
@@ -123,6 +124,13 @@ def _values(
                         **where,
                         "value": str((cost.amount / number).quantize(CENT, ROUND_HALF_EVEN)),
                     }
+            unknown = sum(
+                n
+                for key, n in counts.items()
+                if key[0] == attribution and key[1] == campaign and key[3] == "won_unknown_amount"
+            )
+            if unknown:  # a won deal of unknown amount: the value is unknown too, never understated
+                continue
             won = sum(
                 (v for key, v in revenue.items() if key[0] == attribution and key[1] == campaign), Decimal(0)
             )

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import attrs
 
+from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
 from funnelkit.analytics._campaigns import campaigns, touches
 from funnelkit.analytics._forecast import forecast
@@ -64,14 +65,29 @@ class Report:
         return [dict(row) for row in self._rows]
 
     def value(self, metric: str, /, **keys: object) -> object:
-        """The value of the first row of ``metric`` whose keys match ``keys``; ``None`` if none does.
+        """The value of the one row of ``metric`` whose keys match ``keys``; ``None`` if none does.
 
         A key that is a Python word, such as ``from``, goes in as ``**{"from": "mql"}``.
+
+        Raises:
+            InvalidInput: several rows match (say which with more keys), or a key is none of the
+                metric's keys (a typo would otherwise read as "no such row").
         """
-        for row in self._rows:
-            if row["metric"] == metric and all(row.get(name) == wanted for name, wanted in keys.items()):
-                return row["value"]
-        return None
+        rows = [row for row in self._rows if row["metric"] == metric]
+        known = {name for row in rows for name in row} - {"metric", "value"}
+        unknown = sorted(name for name in keys if rows and name not in known)
+        found = [row for row in rows if all(row.get(name) == wanted for name, wanted in keys.items())]
+        if unknown or len(found) > 1:
+            problems = [
+                Problem((name,), f"is not a key of {metric}: {sorted(known)}", keys[name]) for name in unknown
+            ]
+            if not unknown:
+                told = sorted(known - keys.keys())
+                problems.append(
+                    Problem(("keys",), f"match {len(found)} rows of {metric}: add one of {told}", keys)
+                )
+            raise InvalidInput(f"cannot read one value of {metric}", problems)
+        return found[0]["value"] if found else None
 
     def __str__(self) -> str:
         """The rows as text: a table per metric, its keys in columns and the value last."""
