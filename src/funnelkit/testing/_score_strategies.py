@@ -31,8 +31,11 @@ from funnelkit.testing._strategies import (
 
 Definition = dict[str, Any]
 
-_NUMBERS = st.integers(-100, 100) | st.floats(-100, 100)
-"""Points, limits and grade boundaries: finite numbers the size a points model uses."""
+_NUMBERS = st.integers(-100, 100) | st.integers(-10_000, 10_000).map(lambda hundredths: hundredths / 100)
+"""Points, limits and grade boundaries: whole numbers or hundredths, the size a points model uses.
+
+Not any float: a limit of 1e-282 beside points of 1 is no configuration anyone writes, and there
+a cap holds only to the rounding of the larger amounts."""
 _DAYS = st.integers(1, 365) | st.floats(0.5, 365)
 _RATES = st.floats(0, 0.9)
 """A decay's rate: the share taken off each period, in [0, 1)."""
