@@ -8,7 +8,7 @@ and handed to the registry, and one that fails, on import or on being added, is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -49,3 +49,27 @@ def load_group(
             add(entry.load())
         except Exception as error:  # noqa: BLE001 - one broken plugin must not break the host
             errors.append(PluginError(group, entry.name, f"{type(error).__name__}: {error}"))
+
+
+class Tables:
+    """A registry's manners: its attributes are tables (dicts and lists) of what it holds.
+
+    Two registries of one kind are equal when their tables are; a registry changes, so it is no
+    dict key; a copy copies each table (sharing the entries), so what is added to the copy stays
+    the copy's. The default shallow copy would share the tables themselves.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a registry of the same kind holding the same entries and plugin errors."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return vars(self) == vars(other)
+
+    # a registry changes, so two equal now may differ later: it must not be a dict key
+    __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> Any:  # noqa: ANN401 - a registry of the same kind
+        """A registry holding the same entries, whose later additions stay its own."""
+        copied = type(self)()
+        vars(copied).update({name: table.copy() for name, table in vars(self).items()})
+        return copied

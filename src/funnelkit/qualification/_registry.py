@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from funnelkit._errors import DefinitionError, UnknownName
 from funnelkit._frozen import FrozenDict
-from funnelkit._plugins import EntryPoints, PluginError, installed, load_group
+from funnelkit._plugins import EntryPoints, PluginError, Tables, installed, load_group
 from funnelkit.qualification._builtins import QUESTIONS, fact_criteria, frameworks
 from funnelkit.qualification._criteria import Criterion, is_criterion
 from funnelkit.qualification._definitions import framework_from
@@ -19,7 +19,7 @@ FRAMEWORKS_GROUP = "funnelkit.frameworks"
 __all__ = ["CRITERIA_GROUP", "FRAMEWORKS_GROUP", "PluginError", "Registry"]
 
 
-class Registry:
+class Registry(Tables):
     """Criteria and frameworks by id. Nothing is discovered until you ask.
 
     Example:
@@ -59,30 +59,6 @@ class Registry:
     def errors(self) -> tuple[PluginError, ...]:
         """The plugins that failed to load."""
         return tuple(self._errors)
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to a registry holding the same criteria, frameworks and plugin errors."""
-        if not isinstance(other, Registry):
-            return NotImplemented
-        return (self._criteria, self._frameworks, self._errors) == (
-            other._criteria,
-            other._frameworks,
-            other._errors,
-        )
-
-    # a registry changes, so two equal now may differ later: it must not be a dict key
-    __hash__ = None  # type: ignore[assignment]
-
-    def __copy__(self) -> Registry:
-        """A registry holding the same entries, whose later additions stay its own.
-
-        The default shallow copy would share the tables, so adding to the copy would add to
-        the original too.
-        """
-        copied = type(self)()
-        # every attribute is a table (a dict or a list): copy each, share the entries
-        vars(copied).update({name: table.copy() for name, table in vars(self).items()})
-        return copied
 
     def add_criterion(self, criterion: Criterion, *, replace: bool = False) -> None:
         """Hold ``criterion`` under its id.

@@ -7,7 +7,7 @@ from typing import TypeGuard
 
 from funnelkit._errors import DefinitionError, UnknownName
 from funnelkit._frozen import FrozenDict
-from funnelkit._plugins import EntryPoints, PluginError, installed, load_group
+from funnelkit._plugins import EntryPoints, PluginError, Tables, installed, load_group
 from funnelkit.scoring._points import PointsModel
 from funnelkit.scoring._points_data import points_model_from
 from funnelkit.scoring._results import Scorer
@@ -24,7 +24,7 @@ def is_scorer(value: object) -> TypeGuard[Scorer]:
     return isinstance(value, Scorer) and not isinstance(value, type)
 
 
-class Registry:
+class Registry(Tables):
     """Scorers by id. It starts empty, and nothing is discovered until you ask.
 
     Example:
@@ -55,26 +55,6 @@ class Registry:
     def errors(self) -> tuple[PluginError, ...]:
         """The plugins that failed to load."""
         return tuple(self._errors)
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to a registry holding the same scorers and plugin errors."""
-        if not isinstance(other, Registry):
-            return NotImplemented
-        return (self._scorers, self._errors) == (other._scorers, other._errors)
-
-    # a registry changes, so two equal now may differ later: it must not be a dict key
-    __hash__ = None  # type: ignore[assignment]
-
-    def __copy__(self) -> Registry:
-        """A registry holding the same scorers, whose later additions stay its own.
-
-        The default shallow copy would share the tables, so adding to the copy would add to
-        the original too.
-        """
-        copied = type(self)()
-        # every attribute is a table (a dict or a list): copy each, share the entries
-        vars(copied).update({name: table.copy() for name, table in vars(self).items()})
-        return copied
 
     def add(self, scorer: Scorer, *, replace: bool = False) -> None:
         """Hold ``scorer`` under its id.
