@@ -66,25 +66,36 @@ def campaigns(journeys: list[Journey], costs: Mapping[str, Money]) -> Iterator[R
 
 
 def _tally(journeys: list[Journey]) -> tuple[Counter[Cell], defaultdict[Cell, Decimal]]:
-    counts: Counter[Cell] = Counter()
+    # each journey's counts worked out once, then added under both of its sources at once
+    names = ("prospects_reached", *(metric for metric, _ in COUNTED), "won_unknown_amount")
+    totals: dict[tuple[str, str | None, str | None], list[int]] = {}
     revenue: defaultdict[Cell, Decimal] = defaultdict(Decimal)
     for journey in journeys:
-        reached = journey.root.kind == "Prospect" and _reached(journey.root)
         bits = 0
         for steps in journey.passes:
             bits |= steps
         deals = [m for m in journey.members if m.kind == "Opportunity" and m.outcome == "won"]
         won = [deal.amount for deal in deals if deal.amount is not None]
-        unknown = len(deals) - len(won)
+        reached = journey.root.kind == "Prospect" and _reached(journey.root)
+        counted = [int(bool(bits & step)) for _, step in COUNTED]
         for attribution, (campaign, channel) in _sources(journey).items():
-            counts[attribution, campaign, channel, "prospects_reached"] += (
-                reached and attribution == "first_touch"
-            )
-            for metric, step in COUNTED:
-                counts[attribution, campaign, channel, metric] += bool(bits & step)
-            counts[attribution, campaign, channel, "won_unknown_amount"] += unknown
+            key = (attribution, campaign, channel)
+            total = totals.get(key)
+            if total is None:
+                total = totals[key] = [0] * len(names)
+            total[0] += reached and attribution == "first_touch"
+            for index, number in enumerate(counted, start=1):
+                total[index] += number
+            total[-1] += len(deals) - len(won)
             for amount in won:
                 revenue[attribution, campaign, channel, amount.currency] += amount.amount
+    counts: Counter[Cell] = Counter(
+        {
+            (*key, name): number
+            for key, total in totals.items()
+            for name, number in zip(names, total, strict=True)
+        }
+    )
     return counts, revenue
 
 

@@ -59,23 +59,23 @@ def _passes(members: list[Record], recycled: str) -> list[int]:
     cycles = [0]
     for member in members:
         if member.kind == "Lead":
-            cycles = member.cycles if recycled == "new" else [_union(member.cycles)]
+            cycles = member.cycles if recycled == "new" and member.earlier else [_all_steps(member)]
         elif member.kind == "Prospect":
-            before |= _union(member.cycles)
+            before |= _all_steps(member)
         else:
-            after |= _union(member.cycles)
-    passes = list(cycles)
-    passes[0] |= before
-    passes[-1] |= after
+            after |= _all_steps(member)
+    cycles[0] |= before
+    cycles[-1] |= after
     if after & WON:
-        passes[-1] |= OPPORTUNITY
-    return passes
+        cycles[-1] |= OPPORTUNITY
+    return cycles
 
 
-def _union(cycles: list[int]) -> int:
-    bits = 0
-    for cycle in cycles:
-        bits |= cycle
+def _all_steps(record: Record) -> int:
+    """The steps ``record`` reached on any of its passes."""
+    bits = record.steps
+    for earlier in record.earlier:  # most records made one pass: nothing to loop over
+        bits |= earlier
     return bits
 
 
