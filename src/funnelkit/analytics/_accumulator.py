@@ -163,18 +163,17 @@ class Accumulator:
 
     def records(self) -> list[Record]:
         """Copies of the records of the objects created by ``as_of``, in order of kind and id."""
-        return [
-            self._records[key].copy()
-            for key in sorted(self._records)
-            if self._records[key].created is not None
-        ]
+        return sorted(
+            (record.copy() for record in self.created()), key=lambda record: (record.kind, record.id)
+        )
+
+    def created(self) -> list[Record]:
+        """The records of the objects created by ``as_of`` themselves, in no order: to read, not change."""
+        return [record for record in self._records.values() if record.created is not None]
 
     def report(self) -> Report:
         """The report of everything added so far."""
-        # the metrics only read the records, and none depends on their order
-        return build(
-            [record for record in self._records.values() if record.created is not None], self.options
-        )
+        return build(self.created(), self.options)  # the metrics only read, and in any order
 
     def __getstate__(self) -> dict[str, Any]:
         """Its options and records, for pickling."""

@@ -179,8 +179,9 @@ class ChangeAccumulator:
 
     def report(self) -> PipelineChange:
         """The pipeline change of everything added so far."""
-        before = {record.id: record for record in self._before.records() if record.kind == "Opportunity"}
-        after = [record for record in self._after.records() if record.kind == "Opportunity"]
+        # read, never changed: no copies
+        before = {record.id: record for record in self._before.created() if record.kind == "Opportunity"}
+        after = [record for record in self._after.created() if record.kind == "Opportunity"]
         return _bridge(before, after, self.scope)
 
 
