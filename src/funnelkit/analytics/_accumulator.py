@@ -173,7 +173,7 @@ class Accumulator:
 
     def report(self) -> Report:
         """The report of everything added so far."""
-        return build(self.created(), self.options)  # the metrics only read, and in any order
+        return build(self.created(), self._records, self.options)  # the metrics only read, in any order
 
     def __getstate__(self) -> dict[str, Any]:
         """Its options and records, for pickling."""

@@ -8,37 +8,20 @@ less cost) follow, per attribution, in the cost's currency.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._money import Money
-from funnelkit.analytics._journeys import Journey
+from funnelkit.analytics._journeys import ALL_STEPS, FIRST, LAST, PROSPECT_REACHED, REVENUE, UNKNOWN, Journey
 from funnelkit.analytics._metrics import CENT, Row
 from funnelkit.analytics._records import LEAD, OPPORTUNITY, WON, Record
 
 ATTRIBUTIONS = ("first_touch", "last_touch")
 COUNTED = (("leads_generated", LEAD), ("opportunities_created", OPPORTUNITY), ("deals_won", WON))
 """The journey counts per campaign, each with the step that counts a journey in."""
-
-Source = tuple[str | None, str | None]
-"""A campaign and a channel (either unknown: ``None``)."""
-
-
-def _sources(journey: Journey) -> dict[str, Source]:
-    first: Source = (journey.campaign, journey.channel)
-    last = next(
-        (member.last_touch for member in reversed(journey.members) if member.last_touch is not None), None
-    )
-    return {"first_touch": first, "last_touch": last or first}
-
-
-def _reached(record: Record) -> bool:
-    """Whether a prospect was reached out to (it may have responded or been excluded since)."""
-    return record.status in ("contacted", "responded") or any(
-        status == "contacted" for status, _ in record.stayed()
-    )
 
 
 def _key(source: tuple[object, ...]) -> tuple[tuple[bool, str], ...]:
@@ -65,30 +48,28 @@ def campaigns(journeys: list[Journey], costs: Mapping[str, Money]) -> Iterator[R
     yield from _values(counts, revenue, costs)
 
 
+_SIGNATURE = operator.itemgetter(FIRST, LAST, ALL_STEPS, PROSPECT_REACHED, UNKNOWN)
+"""What a journey's counts depend on: many journeys share it, so each is worked out once."""
+_REVENUE = operator.itemgetter(REVENUE)
+
+
 def _tally(journeys: list[Journey]) -> tuple[Counter[Cell], defaultdict[Cell, Decimal]]:
-    # each journey's counts worked out once, then added under both of its sources at once
     names = ("prospects_reached", *(metric for metric, _ in COUNTED), "won_unknown_amount")
     totals: dict[tuple[str, str | None, str | None], list[int]] = {}
+    for (first, last, steps, reached, unknown), number in Counter(map(_SIGNATURE, journeys)).items():
+        counted = [number if steps & step else 0 for _, step in COUNTED]
+        for attribution, (campaign, channel) in (("first_touch", first), ("last_touch", last)):
+            total = totals.setdefault((attribution, campaign, channel), [0] * len(names))
+            total[0] += number if reached and attribution == "first_touch" else 0
+            for index, number_in in enumerate(counted, start=1):
+                total[index] += number_in
+            total[-1] += unknown * number
     revenue: defaultdict[Cell, Decimal] = defaultdict(Decimal)
-    for journey in journeys:
-        bits = 0
-        for steps in journey.passes:
-            bits |= steps
-        deals = [m for m in journey.members if m.kind == "Opportunity" and m.outcome == "won"]
-        won = [deal.amount for deal in deals if deal.amount is not None]
-        reached = journey.root.kind == "Prospect" and _reached(journey.root)
-        counted = [int(bool(bits & step)) for _, step in COUNTED]
-        for attribution, (campaign, channel) in _sources(journey).items():
-            key = (attribution, campaign, channel)
-            total = totals.get(key)
-            if total is None:
-                total = totals[key] = [0] * len(names)
-            total[0] += reached and attribution == "first_touch"
-            for index, number in enumerate(counted, start=1):
-                total[index] += number
-            total[-1] += len(deals) - len(won)
-            for amount in won:
-                revenue[attribution, campaign, channel, amount.currency] += amount.amount
+    for journey in filter(_REVENUE, journeys):  # the journeys with a won deal of known amount
+        (first_campaign, first_channel), (last_campaign, last_channel) = journey[FIRST], journey[LAST]
+        for currency, amount in journey[REVENUE]:
+            revenue["first_touch", first_campaign, first_channel, currency] += amount
+            revenue["last_touch", last_campaign, last_channel, currency] += amount
     counts: Counter[Cell] = Counter(
         {
             (*key, name): number

@@ -4,118 +4,222 @@ A prospect that responded became a lead, a lead that converted an opportunity, a
 client. Each object names the one it came from, so the journey is rebuilt from the records
 alone: its root is the object nothing came before (within the events seen), and an
 opportunity counts in the channel, campaign and cohort of the lead or prospect it came from.
+
+A journey is kept as a small tuple of plain values, read off its objects as it is walked, so a
+report over millions of objects holds no more per journey than the metrics read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Final, NamedTuple
 
 from funnelkit.analytics._options import FIELD, Options
-from funnelkit.analytics._records import OPPORTUNITY, WON, Record
+from funnelkit.analytics._records import Record
 
 PARENT = {"Lead": "Prospect", "Opportunity": "Lead", "Client": "Opportunity"}
 """The kind of object each kind comes from."""
-OWN_ATTRIBUTES = ("segment", "territory", "owner")
-"""What an object's own record says of it, rather than its journey's origin."""
+JOURNEY_DIMENSIONS = ("channel", "campaign", "cohort")
+"""The dimensions an object takes from its journey's origin rather than from itself."""
+
+Source = tuple["str | None", "str | None"]
+"""A campaign and a channel (either unknown: ``None``)."""
+Key = tuple["str | None", ...]
+"""The values of a report's ``by`` dimensions for one object or journey."""
 
 
-class Journey:
-    """One buyer's way: the objects in hand-over order, root first, and the steps they reached.
+Journey = tuple[
+    str,
+    datetime,
+    tuple[int, ...],
+    int,
+    Source,
+    Source,
+    "datetime | None",
+    "datetime | None",
+    "datetime | None",
+    bool,
+    tuple[tuple[str, Decimal], ...],
+    int,
+]
+"""One buyer's way, as the metrics read it: where it came from and what it came to.
 
-    Where it came from (campaign, channel, first touch) and what it came to (converted, won) are
-    read once, as it is made: every metric asks.
-    """
-
-    __slots__ = ("campaign", "channel", "converted", "first_touch", "members", "passes", "won")
-
-    def __init__(self, members: list[Record], recycled: str) -> None:
-        """The journey of ``members``, root first; ``recycled`` says how a recycled lead counts."""
-        self.members = members
-        self.passes = _passes(members, recycled)
-        """The steps reached on each pass: one pass, or one per cycle of a recycled lead counted as new."""
-        self.campaign: str | None = None
-        self.channel: str | None = None
-        self.first_touch: datetime | None = None
-        self.converted: datetime | None = None
-        """When its lead converted to an opportunity, if it did."""
-        self.won: datetime | None = None
-        """When its deal was won, if it was."""
-        for member in members:  # the first known value of each, root first
-            self.campaign = self.campaign or member.campaign
-            self.channel = self.channel or member.channel
-            self.first_touch = self.first_touch or member.first_touch
-            self.converted = self.converted or member.converted
-            if self.won is None and member.kind == "Opportunity" and member.outcome == "won":
-                self.won = member.closed
-
-    @property
-    def root(self) -> Record:
-        """The object the journey started with."""
-        return self.members[0]
+A plain tuple of plain values, read by the field numbers below: Python's cyclic garbage collector
+stops following such a tuple once it has seen it (it would follow a named tuple for ever), which
+saves seconds at millions of journeys.
+"""
+KIND: Final = 0
+"""A journey's field: the kind of the object it started with."""
+STARTED: Final = 1
+"""When that object was created: the journey's cohort."""
+PASSES: Final = 2
+"""The steps reached on each pass: one, or one per cycle of a recycled lead counted as new."""
+ALL_STEPS: Final = 3
+"""The steps reached on any pass."""
+FIRST: Final = 4
+"""The campaign and channel of its first touch."""
+LAST: Final = 5
+"""Those of its latest touch before converting (its first, when it had no later one)."""
+FIRST_TOUCH: Final = 6
+"""When it was first touched, if it was."""
+CONVERTED: Final = 7
+"""When its lead converted to an opportunity, if it did."""
+WON_AT: Final = 8
+"""When its deal was won, if it was."""
+PROSPECT_REACHED: Final = 9
+"""Whether it started with a prospect that was reached out to."""
+REVENUE: Final = 10
+"""The currency and amount of each of its won deals whose amount is known."""
+UNKNOWN: Final = 11
+"""How many of its won deals have an unknown amount."""
 
 
-def _passes(members: list[Record], recycled: str) -> list[int]:
+class Walk(NamedTuple):
+    """The records and journeys a report keeps, and, when it groups them, each one's key."""
+
+    kept: list[Record]
+    """The records ``where`` keeps (all of them when it says nothing)."""
+    kept_keys: list[Key] | None
+    """Each kept record's ``by`` key, in the same order; ``None`` unless the report groups or filters."""
+    paths: list[Journey]
+    """The journeys ``where`` keeps."""
+    path_keys: list[Key] | None
+    """Each kept journey's ``by`` key, in the same order; ``None`` as for records."""
+
+
+def walk(records: list[Record], lookup: Mapping[tuple[str, str], Record], options: Options) -> Walk:
+    """The journeys of ``records`` (those created by ``as_of``); ``lookup`` finds a record by kind and id."""
+    first_child: dict[int, Record] = {}
+    more: dict[int, list[Record]] = {}
+    roots: list[Record] = []
+    for record in records:
+        parent = None if record.parent is None else lookup.get((PARENT[record.kind], record.parent))
+        if parent is None or parent.created is None:
+            roots.append(record)
+        elif id(parent) in first_child:  # rare: most objects hand over to one other at most
+            more.setdefault(id(parent), []).append(record)
+        else:
+            first_child[id(parent)] = record
+    recycled = options.recycled
+    if not (options.by or options.where):  # no keys to work out: the common case, kept lean
+        every = [_journey(_members(root, first_child, more), recycled) for root in roots]
+        return Walk(records, None, every, None)
+    kept: list[Record] = []
+    kept_keys: list[Key] = []
+    paths: list[Journey] = []
+    path_keys: list[Key] = []
+    for root in roots:
+        members = _members(root, first_child, more)
+        journey = _journey(members, recycled)
+        if _wanted(None, journey, members, options):
+            paths.append(journey)
+            path_keys.append(_key(None, journey, members, options))
+        for member in members:
+            if _wanted(member, journey, members, options):
+                kept.append(member)
+                kept_keys.append(_key(member, journey, members, options))
+    return Walk(kept, kept_keys, paths, path_keys)
+
+
+def _key(record: Record | None, journey: Journey, members: list[Record], options: Options) -> Key:
+    return tuple(value_of(name, record, journey, members, options) for name in options.by)
+
+
+def _wanted(record: Record | None, journey: Journey, members: list[Record], options: Options) -> bool:
+    return all(
+        value_of(name, record, journey, members, options) in values for name, values in options.where.items()
+    )
+
+
+def _members(root: Record, first_child: dict[int, Record], more: dict[int, list[Record]]) -> list[Record]:
+    """``root`` and what came from it, in hand-over order (siblings by kind and id)."""
+    found = [root]
+    if not more:  # every object handed over to one other at most: a chain
+        child = first_child.get(id(root))
+        while child is not None:
+            found.append(child)
+            child = first_child.get(id(child))
+        return found
+    waiting = [root]
+    while waiting:
+        parent = id(waiting.pop())
+        child = first_child.get(parent)
+        if child is None:
+            continue
+        below = [child, *more.get(parent, ())]
+        below.sort(key=lambda record: (record.kind, record.id), reverse=True)
+        found.extend(reversed(below))
+        waiting.extend(below)
+    return found
+
+
+def _journey(members: list[Record], recycled: str) -> Journey:
+    """What ``members`` (root first) make of one journey."""
+    root = members[0]
+    campaign = channel = None
+    first_touch = converted = won = None
+    last = None
+    revenue: list[tuple[str, Decimal]] = []
+    unknown = 0
+    for member in members:  # the first known value of each, root first
+        campaign = campaign or member.campaign
+        channel = channel or member.channel
+        first_touch = first_touch or member.first_touch
+        converted = converted or member.converted
+        last = member.last_touch or last
+        if member.outcome == "won" and member.kind == "Opportunity":
+            won = won or member.closed
+            if member.amount is None:
+                unknown += 1
+            else:
+                revenue.append((member.amount.currency, member.amount.amount))
+    passes = _passes(members, recycled)
+    steps = 0
+    for bits in passes:
+        steps |= bits
+    reached = root.kind == "Prospect" and (
+        root.status in ("contacted", "responded") or "contacted" in root.stays[0::2]
+    )
+    return (  # type: ignore[return-value] # every walked record was created: root.created is known
+        root.kind,
+        root.created,
+        passes,
+        steps,
+        (campaign, channel),
+        last or (campaign, channel),
+        first_touch,
+        converted,
+        won,
+        reached,
+        tuple(revenue),
+        unknown,
+    )
+
+
+def _passes(members: list[Record], recycled: str) -> tuple[int, ...]:
     before = after = 0
     cycles = [0]
     for member in members:
         if member.kind == "Lead":
-            cycles = member.cycles if recycled == "new" and member.earlier else [_all_steps(member)]
+            new = recycled == "new" and member.earlier
+            cycles = [*member.earlier, member.steps] if new else [_all(member)]
         elif member.kind == "Prospect":
-            before |= _all_steps(member)
+            before |= _all(member)
         else:
-            after |= _all_steps(member)
+            after |= _all(member)
     cycles[0] |= before
     cycles[-1] |= after
-    if after & WON:
-        cycles[-1] |= OPPORTUNITY
-    return cycles
+    return tuple(cycles)
 
 
-def _all_steps(record: Record) -> int:
+def _all(record: Record) -> int:
     """The steps ``record`` reached on any of its passes."""
     bits = record.steps
     for earlier in record.earlier:  # most records made one pass: nothing to loop over
         bits |= earlier
     return bits
-
-
-def journeys(records: list[Record], recycled: str) -> tuple[list[Journey], dict[int, Journey]]:
-    """Every journey the records make, and each record's journey by the record's ``id()``."""
-    found = {(record.kind, record.id): record for record in records}
-    children: dict[int, list[Record]] = {}
-    roots = []
-    for record in records:
-        parent = found.get((PARENT.get(record.kind, ""), record.parent or ""))
-        if parent is None:
-            roots.append(record)
-        else:
-            children.setdefault(id(parent), []).append(record)
-    every: list[Journey] = []
-    of: dict[int, Journey] = {}
-    for root in roots:
-        members = _descendants(root, children)
-        journey = Journey(members, recycled)
-        every.append(journey)
-        for member in members:
-            of[id(member)] = journey
-    return every, of
-
-
-def _descendants(record: Record, children: dict[int, list[Record]]) -> list[Record]:
-    """``record`` and what came from it, in hand-over order (siblings by kind and id)."""
-    found = [record]
-    waiting = [record]
-    while waiting:
-        below = children.get(id(waiting.pop()))
-        if below is None:
-            continue
-        if len(below) > 1:  # most objects hand over to one other at most: sort only where it matters
-            below = sorted(below, key=lambda child: (child.kind, child.id), reverse=True)
-        else:
-            below = list(below)
-        found.extend(reversed(below))
-        waiting.extend(below)
-    return found
 
 
 def period_of(day: date, period: str) -> str:
@@ -130,22 +234,27 @@ def period_of(day: date, period: str) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def value_of(name: str, record: Record | None, journey: Journey, options: Options) -> str | None:
-    """What dimension ``name`` says of ``record`` (of the journey itself when ``record`` is None)."""
+def value_of(
+    name: str, record: Record | None, journey: Journey, members: list[Record], options: Options
+) -> str | None:
+    """What dimension ``name`` says of ``record``, or of the journey itself when ``record`` is None."""
     if name == "kind":
-        return (record or journey.root).kind.lower()
-    if name == "channel":
-        return journey.channel
-    if name == "campaign":
-        return journey.campaign
-    if name == "cohort":
-        return period_of(journey.root.created.date(), options.period)  # type: ignore[union-attr]
-    subjects = [record] if record is not None else list(reversed(journey.members))
+        return (record.kind if record is not None else journey[KIND]).lower()
+    if name in JOURNEY_DIMENSIONS:
+        return _OF_JOURNEY[name](journey, options)
+    subjects = [record] if record is not None else reversed(members)  # a journey: its latest say
     for subject in subjects:
         found = _attribute(subject, name)
         if found is not None:
             return found
     return None
+
+
+_OF_JOURNEY: dict[str, Callable[[Journey, Options], str | None]] = {
+    "channel": lambda journey, _: journey[FIRST][1],
+    "campaign": lambda journey, _: journey[FIRST][0],
+    "cohort": lambda journey, options: period_of(journey[STARTED].date(), options.period),
+}
 
 
 def _attribute(record: Record, name: str) -> str | None:

@@ -8,11 +8,13 @@ ints. The formulas are in the reference page "Funnel metrics".
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import chain, compress
 
-from funnelkit.analytics._journeys import Journey
+from funnelkit.analytics._journeys import CONVERTED, FIRST_TOUCH, PASSES, WON_AT, Journey
 from funnelkit.analytics._records import SECONDS_PER_DAY, STEPS, Record
 
 Row = dict[str, object]
@@ -24,6 +26,7 @@ REASONS = {
     ("Client", "churned"): "churn_reason",
 }
 """For each final status that carries a reason, the metric that ranks its reasons."""
+_PASSES = operator.itemgetter(PASSES)
 
 
 def quantile(ordered: list[float], share: float) -> float:
@@ -58,21 +61,24 @@ def counts(records: list[Record]) -> Iterator[Row]:
 
 def time_in_status(records: list[Record]) -> Iterator[Row]:
     """Days spent in each status by the objects that left it, every stay counted (re-entries too)."""
-    stays: dict[tuple[str, str], list[float]] = defaultdict(list)
+    by_kind: dict[str, list[str | float]] = {}
     for record in records:
-        kind = record.kind.lower()
-        flat = record.stays
-        for index in range(0, len(flat), 2):
-            stays[kind, flat[index]].append(flat[index + 1])  # type: ignore[index, arg-type]
-    for (kind, status), days in sorted(stays.items()):
-        for statistic, value in statistics(days):
-            yield {
-                "metric": "time_in_status_days",
-                "kind": kind,
-                "status": status,
-                "statistic": statistic,
-                "value": value,
-            }
+        if record.stays:
+            flat = by_kind.get(record.kind)
+            if flat is None:
+                flat = by_kind[record.kind] = []
+            flat.extend(record.stays)
+    for kind in sorted(by_kind, key=str.lower):
+        statuses, days = by_kind[kind][0::2], by_kind[kind][1::2]
+        for status in sorted(set(statuses)):
+            for statistic, value in statistics(compress(days, map(status.__eq__, statuses))):  # type: ignore[arg-type]
+                yield {
+                    "metric": "time_in_status_days",
+                    "kind": kind.lower(),
+                    "status": status,
+                    "statistic": statistic,
+                    "value": value,
+                }
 
 
 def reasons(records: list[Record]) -> Iterator[Row]:
@@ -134,7 +140,7 @@ def outcomes(records: list[Record]) -> Iterator[Row]:
 def conversion(journeys: list[Journey]) -> Iterator[Row]:
     """How many journeys reached each step, and the share of those at one step that reached a later one."""
     # at most 2 ** 7 sets of steps: count each once, then every rate reads the counts
-    passes = Counter(bits for journey in journeys for bits in journey.passes)
+    passes = Counter(chain.from_iterable(map(_PASSES, journeys)))
     if not passes:
         return
     reached = [sum(n for bits, n in passes.items() if bits & (1 << index)) for index in range(len(STEPS))]
@@ -156,12 +162,11 @@ def conversion(journeys: list[Journey]) -> Iterator[Row]:
 
 def first_touch_to_conversion(journeys: list[Journey]) -> Iterator[Row]:
     """Days from a journey's first touch to its opportunity, and to its win."""
-    for step in ("opportunity", "won"):
+    for step, field in (("opportunity", CONVERTED), ("won", WON_AT)):
         days = [
-            _days(journey.first_touch, reached)
+            _days(journey[FIRST_TOUCH], journey[field])
             for journey in journeys
-            if journey.first_touch is not None
-            and (reached := journey.converted if step == "opportunity" else journey.won) is not None
+            if journey[FIRST_TOUCH] is not None and journey[field] is not None
         ]
         for statistic, value in statistics(days):
             yield {

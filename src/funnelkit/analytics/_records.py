@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from funnelkit._frozen import FrozenDict
 from funnelkit._money import Money
 from funnelkit._pipeline import ForecastCategory, Pipeline
 from funnelkit._replay import KINDS
@@ -23,6 +24,8 @@ STEPS = ("prospect", "lead", "mql", "sal", "sql", "opportunity", "won")
 """The funnel's steps, in order, as conversion rows name them."""
 PROSPECT, LEAD, MQL, SAL, SQL, OPPORTUNITY, WON = (1 << index for index in range(len(STEPS)))
 SECONDS_PER_DAY = 86_400.0
+NO_FIELDS: Mapping[str, Any] = FrozenDict()
+"""The custom fields of a record that has none: one read-only mapping for all of them."""
 
 
 class Record:
@@ -70,7 +73,7 @@ class Record:
         self.status = ""
         self.since: datetime | None = None
         """When it entered its status."""
-        self.stays: list[str | float] = []
+        self.stays: tuple[str | float, ...] = ()
         """Each status it left and the days it stayed there, in order, flat: status, days, status, ..."""
         self.steps = 0
         """The funnel steps reached on its current pass, as bits (see ``STEPS``)."""
@@ -80,7 +83,7 @@ class Record:
         """The id of the object it came from: a lead's prospect, a deal's lead, a client's deal."""
         self.account: Account | None = None
         self.owner: str | None = None
-        self.fields: Mapping[str, Any] = {}
+        self.fields: Mapping[str, Any] = NO_FIELDS  # shared: a fold replaces it, never changes it
         self.channel: str | None = None
         self.campaign: str | None = None
         self.first_touch: datetime | None = None
@@ -131,19 +134,9 @@ class Record:
         """An equal record whose later changes stay its own."""
         copied = Record.__new__(Record)
         copied.__setstate__(self.__getstate__())
-        copied.stays = list(self.stays)
         if self.touches is not None:
             copied.touches = dict(self.touches)
         return copied
-
-    @property
-    def cycles(self) -> list[int]:
-        """The steps reached on each pass through the funnel, oldest first."""
-        return [*self.earlier, self.steps]
-
-    def stayed(self) -> list[tuple[str, float]]:
-        """Each status it left, with the days it stayed there, in order."""
-        return list(zip(self.stays[0::2], self.stays[1::2], strict=True))  # type: ignore[arg-type]
 
     def touched(self, touch: Touch) -> None:
         """Count ``touch``, and remember it as the latest before converting."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
 from typing import TypeVar
@@ -13,7 +13,7 @@ from funnelkit._errors import InvalidInput, Problem
 from funnelkit._frozen import FrozenDict
 from funnelkit.analytics._campaigns import campaigns, touches
 from funnelkit.analytics._forecast import forecast
-from funnelkit.analytics._journeys import Journey, journeys, value_of
+from funnelkit.analytics._journeys import Journey, Key, walk
 from funnelkit.analytics._metrics import (
     Row,
     conversion,
@@ -122,30 +122,19 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def build(records: list[Record], options: Options) -> Report:
-    """The report of ``records`` (objects created by ``as_of``), as ``options`` ask."""
-    every, of = journeys(records, options.recycled)
-    where = options.where
+def build(records: list[Record], lookup: Mapping[tuple[str, str], Record], options: Options) -> Report:
+    """The report of ``records`` (objects created by ``as_of``), as ``options`` ask.
 
-    def wanted(record: Record | None, journey: Journey) -> bool:
-        return all(value_of(name, record, journey, options) in values for name, values in where.items())
-
-    kept = [record for record in records if wanted(record, of[id(record)])] if where else records
-    paths = [journey for journey in every if wanted(None, journey)] if where else every
-
-    def of_record(record: Record) -> tuple[Record | None, Journey]:
-        return record, of[id(record)]
-
-    def of_journey(journey: Journey) -> tuple[Record | None, Journey]:
-        return None, journey
-
+    ``lookup`` finds any record by kind and id: a journey's objects name the ones they came from.
+    """
+    kept, kept_keys, paths, path_keys = walk(records, lookup, options)
     rows: list[Row] = []
     by_period: Callable[[list[Record]], Iterator[Row]] = partial(forecast, period=options.period)
     for object_metric in (*OBJECT_METRICS, by_period, touches):
-        rows.extend(_grouped(object_metric, kept, of_record, options))
+        rows.extend(_grouped(object_metric, kept, kept_keys, options.by))
     valued: Callable[[list[Journey]], Iterator[Row]] = partial(campaigns, costs=options.costs)
     for journey_metric in (*JOURNEY_METRICS, valued):
-        rows.extend(_grouped(journey_metric, paths, of_journey, options))
+        rows.extend(_grouped(journey_metric, paths, path_keys, options.by))
     # each metric's rows together, its groups in order (a metric function may yield several metrics)
     first = {metric: index for index, metric in reversed(list(enumerate(row["metric"] for row in rows)))}
     rows.sort(key=lambda row: first[row["metric"]])
@@ -155,18 +144,16 @@ def build(records: list[Record], options: Options) -> Report:
 def _grouped(
     metric: Callable[[list[T]], Iterator[Row]],
     items: list[T],
-    subject: Callable[[T], tuple[Record | None, Journey]],
-    options: Options,
+    keys: list[Key] | None,
+    by: tuple[str, ...],
 ) -> Iterator[Row]:
-    if not options.by:
+    if not by or keys is None:
         yield from metric(items)
         return
-    groups: dict[tuple[str | None, ...], list[T]] = {}
-    for item in items:
-        record, journey = subject(item)
-        key = tuple(value_of(name, record, journey, options) for name in options.by)
+    groups: dict[Key, list[T]] = {}
+    for item, key in zip(items, keys, strict=True):
         groups.setdefault(key, []).append(item)
     for key in sorted(groups, key=lambda key: tuple(map(_key, key))):
-        dimensions = dict(zip(options.by, key, strict=True))
+        dimensions = dict(zip(by, key, strict=True))
         for row in metric(groups[key]):
             yield {"metric": row["metric"], **dimensions, **{k: v for k, v in row.items() if k != "metric"}}
