@@ -11,6 +11,7 @@ import pytest
 import funnelkit as fk
 import funnelkit.analytics as an
 from funnelkit import demo
+from funnelkit._frozen import FrozenDict
 
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -500,6 +501,11 @@ def test_the_waterfall_has_start_each_move_and_end() -> None:
     assert figures["new"].startswith("+")
     assert figures["won"].startswith("-")
     assert an.waterfall_chart(change, currency="EUR") == an.waterfall_chart(change, currency="EUR")
+    with pytest.raises(fk.InvalidInput, match=r"currency: must be one of the change's currencies, EUR, USD"):
+        an.waterfall_chart(change, currency="GBP")
+    empty = an.pipeline_change([], start=day(3), end=day(30))
+    with pytest.raises(fk.InvalidInput, match=r"currencies, none: no deal was in scope at either date"):
+        an.waterfall_chart(empty, currency="EUR")
 
 
 @pytest.mark.parametrize(
@@ -555,8 +561,83 @@ def test_reading_one_value_refuses_keys_that_match_several_rows_or_none_of_the_m
         grouped.value("reached", step="lead")
     with pytest.raises(fk.InvalidInput, match=r"stepp: is not a key of reached: \['channel', 'step'\]"):
         grouped.value("reached", stepp="lead")
-    assert grouped.value("no_such_metric", step="lead") is None
+    with pytest.raises(
+        fk.InvalidInput, match=r"metric: must be one of funnelkit.analytics.METRICS \(got 'win_rtae'\)"
+    ):
+        grouped.value("win_rtae")
+    assert grouped.value("campaign_cost", campaign="spring") is None  # a metric, but no costs were given
     assert grouped.value("reached", channel="email", step="won") == 0
+
+
+def test_every_metric_is_listed_and_defined_in_the_reference() -> None:
+    costs = {"spring": fk.Money("100", "EUR")}
+    metrics = {row["metric"] for row in an.report(events(), costs=costs).rows()}
+    assert metrics <= set(an.METRICS)
+    assert len(an.METRICS) == len(set(an.METRICS))
+    reference = (Path(__file__).parent.parent / "docs" / "reference" / "metrics.md").read_text()
+    assert [metric for metric in an.METRICS if f"`{metric}`" not in reference] == []
+
+
+def test_a_report_table_shows_every_key_of_its_rows_and_one_precision_per_column() -> None:
+    rows = (
+        FrozenDict({"metric": "m", "value": 0.5}),
+        FrozenDict({"metric": "m", "side": "b", "value": 0.25}),
+    )
+    shown = str(an.Report(None, (), rows)).splitlines()
+    assert shown[2:] == ["m", "  side  value", "  -     0.500", "  b     0.250"]
+    days = (FrozenDict({"metric": "d", "value": 0.5}), FrozenDict({"metric": "d", "value": 48.0}))
+    assert str(an.Report(None, (), days)).splitlines()[4:] == ["    0.5", "   48.0"]
+
+
+def test_sales_velocity_uses_the_average_deal_size_before_rounding() -> None:
+    account_of = account(9, "smb")
+    deals = [
+        fk.Opportunity.create(f"O-{n}", account=account_of, at=day(0), amount=fk.Money("10", "EUR"))
+        for n in range(4)
+    ]
+    won = [
+        deal.win(at=day(3), client_id=f"C-{n}", amount=fk.Money(amount, "EUR")).source
+        for n, (deal, amount) in enumerate(zip(deals[:3], ("10", "10", "10.01"), strict=False))
+    ]
+    report = an.report(events([*won, deals[3]]))
+    assert report.value("average_deal_size", currency="EUR") == "10.00"
+    # 1 open x win rate 1 x 10.00333... / 3 days = 3.33444..., not 10.00 / 3 = 3.33333...
+    assert report.value("sales_velocity", currency="EUR") == "3.33"
+    big = [
+        deal.win(at=day(1), client_id=f"C-{n}", amount=fk.Money(amount, "EUR")).source
+        for n, (deal, amount) in enumerate(zip(deals[:3], ("1000", "1000", "1001"), strict=False))
+    ]
+    opened = [
+        fk.Opportunity.create(f"O-{n}", account=account_of, at=day(0), amount=fk.Money("1", "EUR"))
+        for n in range(10, 13)
+    ]
+    # 3 open x 1 x 1000.333... / 1 day = 3001.00, where the rounded 1000.33 would give 3000.99
+    assert an.report(events([*big, *opened])).value("sales_velocity", currency="EUR") == "3001.00"
+
+
+def test_merging_accumulators_that_share_many_objects_says_how_many_more() -> None:
+    lead = funnel()[1]
+    left, right = an.Accumulator(), an.Accumulator()
+    for n in range(25):
+        twin = [
+            fk.Event(
+                e.subject, f"{e.subject_id}-{n}", e.sequence, e.command, e.source, e.target, e.at, e.payload
+            )
+            for e in lead.history
+        ]
+        left.add_all(twin)
+        right.add_all(twin)
+    with pytest.raises(fk.InvalidInput, match=r"and 5 more problems like these") as refused:
+        left.merge(right)
+    assert len(refused.value.problems) == 21
+
+
+def test_a_stored_event_not_yet_loaded_is_refused_with_a_hint() -> None:
+    stored = fk.dump(funnel()[4])["history"][0]
+    with pytest.raises(
+        fk.InvalidInput, match=r"must be a funnelkit Event: load stored events with funnelkit.load"
+    ):
+        an.Accumulator().add(stored)
 
 
 def test_a_campaign_whose_won_deal_has_no_amount_has_no_value() -> None:
@@ -569,7 +650,9 @@ def test_a_campaign_whose_won_deal_has_no_amount_has_no_value() -> None:
     won = converted.target.win(at=day(9), client_id="C-8")
     report = an.report(events([converted.source, won.source]), costs={"spring": fk.Money("1000", "EUR")})
     assert (
-        report.value("won_unknown_amount", attribution="first_touch", campaign="spring", channel="search")
+        report.value(
+            "deals_won_unknown_amount", attribution="first_touch", campaign="spring", channel="search"
+        )
         == 1
     )
     assert report.value("campaign_value", attribution="first_touch", campaign="spring") is None  # not -1000

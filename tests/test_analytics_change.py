@@ -133,6 +133,12 @@ def test_a_bridge_reads_as_text_and_merges() -> None:
     assert merged.report() == bridge()
     assert merged == accumulators[1].merge(accumulators[0])
     assert merged != "a bridge"
+    assert bridge().currencies == ["EUR", "USD"]
+    assert bridge().value("won", "GBP") == 0  # nothing moved in that currency
+    with pytest.raises(
+        fk.InvalidInput, match=r"step: must be a step of the bridge: start, new, .* end \(got 'wonn'\)"
+    ):
+        bridge().value("wonn", "EUR")
     with pytest.raises(fk.InvalidInput, match="other: must be a ChangeAccumulator with the same options"):
         merged.merge(an.ChangeAccumulator(start=T0, end=T1))
 

@@ -32,6 +32,7 @@ def test_counts_are_the_statuses_of_the_replayed_objects(objects: list[Any]) -> 
 @given(funnels(), BY)
 def test_rates_are_shares(objects: list[Any], by: tuple[str, ...]) -> None:
     for row in an.report(events_of(objects), by=by).rows():
+        assert row["metric"] in an.METRICS
         if row["metric"] in ("conversion_rate", "win_rate"):
             assert 0 <= row["value"] <= 1  # type: ignore[operator]
 

@@ -30,7 +30,7 @@ from funnelkit.analytics._change import STEPS as CHANGE_STEPS
 from funnelkit.analytics._charts import cohort_chart, funnel_chart, waterfall_chart
 from funnelkit.analytics._options import DIMENSIONS, PERIODS, RECYCLED
 from funnelkit.analytics._records import STEPS
-from funnelkit.analytics._report import Report
+from funnelkit.analytics._report import METRICS, Report
 
 
 def report(
@@ -109,6 +109,7 @@ __all__ = [
     "DIMENSIONS",
     "ENTERING",
     "LEAVING",
+    "METRICS",
     "PERIODS",
     "RECYCLED",
     "STEPS",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from funnelkit._errors import InvalidInput, Problem
+from funnelkit._errors import InvalidInput, Problem, at_most
 from funnelkit._events import Event
 from funnelkit._money import Money
 from funnelkit.analytics._options import Options
@@ -105,7 +105,7 @@ class Accumulator:
         utc = timezone.utc
         for event in events:
             if type(event) is not Event:
-                raise InvalidInput("cannot add an event", [Problem((), "must be a funnelkit Event", event)])
+                raise _not_an_event(event)
             subject = event.subject
             key = (subject, event.subject_id)
             record = records.get(key)
@@ -152,9 +152,9 @@ class Accumulator:
         if shared:
             problems = [
                 Problem(("other",), f"has events of {kind} {name!r} too: split events by object", name)
-                for kind, name in shared[:10]
+                for kind, name in shared
             ]
-            raise InvalidInput("cannot merge", problems)
+            raise InvalidInput("cannot merge", at_most(problems))
         # the records are shared, not copied: whichever accumulator changes next copies its own first
         merged = Accumulator.__new__(Accumulator)
         merged.__setstate__({"options": self.options, "records": {**self._records, **other._records}})
@@ -184,6 +184,11 @@ class Accumulator:
         self.options = state["options"]
         self._records = state["records"]
         self._owned = True
+
+
+def _not_an_event(given: object) -> InvalidInput:
+    hint = ": load stored events with funnelkit.load first" if isinstance(given, Mapping) else ""
+    return InvalidInput("cannot add an event", [Problem((), f"must be a funnelkit Event{hint}", given)])
 
 
 def _refusal(event: Event, expected: int, record: Record | None) -> InvalidInput:

@@ -35,7 +35,7 @@ Cell = tuple[str, "str | None", "str | None", str]
 def campaigns(journeys: list[Journey], costs: Mapping[str, Money]) -> Iterator[Row]:
     """Per attribution, campaign and channel: prospects reached, leads, opportunities, wins, revenue."""
     counts, revenue = _tally(journeys)
-    order = ("prospects_reached", *(metric for metric, _ in COUNTED), "won_unknown_amount")
+    order = ("prospects_reached", *(metric for metric, _ in COUNTED), "deals_won_unknown_amount")
     for key in sorted({key[:3] for key in counts}, key=lambda key: (key[0], *_key(key[1:]))):
         attribution, campaign, channel = key
         where = {"attribution": attribution, "campaign": campaign, "channel": channel}
@@ -54,7 +54,7 @@ _REVENUE = operator.itemgetter(REVENUE)
 
 
 def _tally(journeys: list[Journey]) -> tuple[Counter[Cell], defaultdict[Cell, Decimal]]:
-    names = ("prospects_reached", *(metric for metric, _ in COUNTED), "won_unknown_amount")
+    names = ("prospects_reached", *(metric for metric, _ in COUNTED), "deals_won_unknown_amount")
     totals: dict[tuple[str, str | None, str | None], list[int]] = {}
     for (first, last, steps, reached, unknown), number in Counter(map(_SIGNATURE, journeys)).items():
         counted = [number if steps & step else 0 for _, step in COUNTED]
@@ -119,7 +119,7 @@ def _values(
             unknown = sum(
                 n
                 for key, n in counts.items()
-                if key[0] == attribution and key[1] == campaign and key[3] == "won_unknown_amount"
+                if key[0] == attribution and key[1] == campaign and key[3] == "deals_won_unknown_amount"
             )
             if unknown:  # a won deal of unknown amount: the value is unknown too, never understated
                 continue

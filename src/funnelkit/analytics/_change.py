@@ -201,8 +201,20 @@ class PipelineChange:
         """Every row, as new dicts."""
         return [dict(row) for row in self._rows]
 
+    @property
+    def currencies(self) -> list[str]:
+        """The currencies of the deals in scope at either date, sorted."""
+        return sorted({str(row["currency"]) for row in self._rows})
+
     def value(self, step: str, currency: str) -> Decimal:
-        """The value of ``step`` in ``currency``; 0 where nothing moved."""
+        """The value of ``step`` in ``currency``; 0 where nothing moved.
+
+        Raises:
+            InvalidInput: ``step`` is not a step of the bridge (a typo would otherwise read as 0).
+        """
+        if step not in STEPS:
+            problem = Problem(("step",), f"must be a step of the bridge: {', '.join(STEPS)}", step)
+            raise InvalidInput("cannot read the pipeline change", [problem])
         for row in self._rows:
             if row["metric"] == "pipeline_change" and row["step"] == step and row["currency"] == currency:
                 return Decimal(str(row["value"]))
@@ -210,7 +222,7 @@ class PipelineChange:
 
     def __str__(self) -> str:
         """The bridge as text, a column per currency."""
-        currencies = sorted({str(row["currency"]) for row in self._rows})
+        currencies = self.currencies
         steps = [step for step in STEPS if any(row["step"] == step for row in self._rows)]
         width = max([len(step) for step in steps] + [4])
         lines = [f"pipeline change from {self.start.isoformat()} to {self.end.isoformat()}"]

@@ -111,7 +111,15 @@ def cohort_chart(report: Report, *, start: str = "lead", end: str = "won", title
 
 
 def waterfall_chart(change: PipelineChange, *, currency: str, title: str | None = None) -> str:
-    """The pipeline change as a waterfall: start, each step up or down, end, in ``currency``."""
+    """The pipeline change as a waterfall: start, each step up or down, end, in ``currency``.
+
+    Raises:
+        InvalidInput: ``currency`` is none of the change's currencies.
+    """
+    if currency not in change.currencies:
+        known = ", ".join(change.currencies) or "none: no deal was in scope at either date"
+        problem = Problem(("currency",), f"must be one of the change's currencies, {known}", currency)
+        raise InvalidInput("cannot draw the pipeline change", [problem])
     steps = [("start", change.value("start", currency))]
     steps += [(step, change.value(step, currency)) for step in (*ENTERING, "increased")]
     steps += [

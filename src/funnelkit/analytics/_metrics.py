@@ -121,9 +121,10 @@ def outcomes(records: list[Record]) -> Iterator[Row]:
     }
     for currency, values in sorted(amounts.items()):
         total = sum(values, Decimal(0))
-        average = (total / len(values)).quantize(CENT, ROUND_HALF_EVEN)
+        average = total / len(values)
         yield {"metric": "won_amount", "currency": currency, "value": str(total)}
-        yield {"metric": "average_deal_size", "currency": currency, "value": str(average)}
+        shown = str(average.quantize(CENT, ROUND_HALF_EVEN))
+        yield {"metric": "average_deal_size", "currency": currency, "value": shown}
         mean_cycle = math.fsum(cycles["won"]) / len(cycles["won"])
         if mean_cycle > 0:  # a deal won as it was created has no cycle to divide by
             velocity = Decimal(still_open) * Decimal(repr(rate)) * average / Decimal(repr(mean_cycle))

@@ -40,6 +40,18 @@ JOURNEY_METRICS: tuple[Callable[[list[Journey]], Iterator[Row]], ...] = (
 """The metrics of journeys, grouped by where each journey came from and what it came to."""
 
 
+METRICS = (
+    *("count", "time_in_status_days", "lost_reason", "disqualified_reason", "excluded_reason"),
+    *("churn_reason", "deals", "win_rate", "won_amount", "average_deal_size", "won_unknown_amount"),
+    *("sales_cycle_days", "sales_velocity", "reached", "conversion_rate", "first_touch_to_conversion_days"),
+    *("pipeline_amount", "weighted_pipeline", "weighted_pipeline_by_period", "pipeline_unknown_amount"),
+    *("pipeline_unknown_probability", "forecast", "forecast_by_period"),
+    *("prospects_reached", "leads_generated", "opportunities_created", "deals_won", "won_revenue"),
+    *("deals_won_unknown_amount", "campaign_cost", "cost_per_lead", "cost_per_opportunity", "campaign_value"),
+    *("touches", "click_through_rate", "touch_conversion_rate"),
+)
+"""Every metric a report can have rows of (the reference page "Funnel metrics" says each one's formula)."""
+
 T = TypeVar("T")
 
 
@@ -70,9 +82,13 @@ class Report:
         A key that is a Python word, such as ``from``, goes in as ``**{"from": "mql"}``.
 
         Raises:
-            InvalidInput: several rows match (say which with more keys), or a key is none of the
-                metric's keys (a typo would otherwise read as "no such row").
+            InvalidInput: ``metric`` is none of ``METRICS``, several rows match (say which with more
+                keys), or a key is none of the metric's keys (a typo would otherwise read as "no
+                such row").
         """
+        if metric not in METRICS:
+            problem = Problem(("metric",), "must be one of funnelkit.analytics.METRICS", metric)
+            raise InvalidInput("cannot read a value of the report", [problem])
         rows = [row for row in self._rows if row["metric"] == metric]
         known = {name for row in rows for name in row} - {"metric", "value"}
         unknown = sorted(name for name in keys if rows and name not in known)
@@ -101,10 +117,11 @@ class Report:
 
 
 def _table(metric: str, rows: list[FrozenDict[str, object]]) -> str:
-    keys = [name for name in rows[0] if name not in ("metric", "value")]
+    keys = list(dict.fromkeys(name for row in rows for name in row if name not in ("metric", "value")))
+    small = all(abs(row["value"]) < 10 for row in rows if isinstance(row["value"], float))  # noqa: PLR2004
     lines = [
         [*keys, "value"],
-        *([*(_shown(row.get(name)) for name in keys), _shown(row["value"])] for row in rows),
+        *([*(_shown(row.get(name)) for name in keys), _shown(row["value"], small=small)] for row in rows),
     ]
     widths = [max(len(line[column]) for line in lines) for column in range(len(keys) + 1)]
     shown = [metric]
@@ -114,11 +131,11 @@ def _table(metric: str, rows: list[FrozenDict[str, object]]) -> str:
     return "\n".join(shown)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, *, small: bool = False) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"  # noqa: PLR2004 - rates read best so
+    if isinstance(value, float):  # a column of rates in thousandths, of days in tenths
+        return f"{value:.3f}" if small else f"{value:,.1f}"
     return str(value)
 
 
