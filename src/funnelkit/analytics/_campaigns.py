@@ -12,6 +12,7 @@ import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import chain
 
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._money import Money
@@ -51,6 +52,7 @@ def campaigns(journeys: list[Journey], costs: Mapping[str, Money]) -> Iterator[R
 _SIGNATURE = operator.itemgetter(FIRST, LAST, ALL_STEPS, PROSPECT_REACHED, UNKNOWN)
 """What a journey's counts depend on: many journeys share it, so each is worked out once."""
 _REVENUE = operator.itemgetter(REVENUE)
+_TOUCHES = operator.attrgetter("touches")
 
 
 def _tally(journeys: list[Journey]) -> tuple[Counter[Cell], defaultdict[Cell, Decimal]]:
@@ -135,10 +137,7 @@ RATES = (("click_through_rate", "click", "impression"), ("touch_conversion_rate"
 
 def touches(records: list[Record]) -> Iterator[Row]:
     """Touches per campaign, channel and kind; click-through and conversion rates where they apply."""
-    tally: Counter[tuple[str, str, str]] = Counter()
-    for record in records:
-        if record.touches is not None:
-            tally.update(record.touches)
+    tally = Counter(chain.from_iterable(map(_TOUCHES, records)))
     for campaign, channel, kind in sorted(tally):
         yield {
             "metric": "touches",

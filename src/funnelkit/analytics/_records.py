@@ -89,8 +89,8 @@ class Record:
         self.first_touch: datetime | None = None
         self.last_touch: tuple[str, str] | None = None
         """The campaign and channel of the latest touch before it converted (last-touch attribution)."""
-        self.touches: dict[tuple[str, str, str], int] | None = None
-        """How many touches it had, by campaign, channel and kind; ``None`` while it had none."""
+        self.touches: tuple[tuple[str, str, str], ...] = ()
+        """The campaign, channel and kind of each of its touches, in order."""
         self.amount: Money | None = None
         """A deal's amount as last estimated, or as won."""
         self.pipeline: Pipeline | None = None
@@ -133,17 +133,13 @@ class Record:
     def copy(self) -> Record:
         """An equal record whose later changes stay its own."""
         copied = Record.__new__(Record)
-        copied.__setstate__(self.__getstate__())
-        if self.touches is not None:
-            copied.touches = dict(self.touches)
+        copied.__setstate__(self.__getstate__())  # every slot's value is immutable, or replaced on change
         return copied
 
     def touched(self, touch: Touch) -> None:
         """Count ``touch``, and remember it as the latest before converting."""
         key = (touch.campaign, touch.channel.value, touch.kind.value)
-        if self.touches is None:
-            self.touches = {}
-        self.touches[key] = self.touches.get(key, 0) + 1
+        self.touches += (key,)
         self.last_touch = key[:2]
 
 
