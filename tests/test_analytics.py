@@ -478,6 +478,16 @@ def test_the_funnel_chart_has_a_bar_per_step_with_its_count_and_rate() -> None:
     assert len(root.findall(f"{SVG}rect")) == 1 + len(an.STEPS)  # the background, then a bar per step
 
 
+def test_the_funnel_chart_starts_at_the_first_step_any_journey_reached() -> None:
+    deals = an.report(events(), where={"kind": "opportunity"})  # the deal created without a lead
+    shown = texts(parsed(an.funnel_chart(deals)))
+    assert [shown[i] for i in range(1, len(shown), 2)] == ["opportunity", "won"]
+    assert shown[2] == "1"
+    assert shown[4] == "0  (0.0% of opportunity)"
+    empty = texts(parsed(an.funnel_chart(an.report([]))))
+    assert [empty[i] for i in range(1, len(empty), 2)] == list(an.STEPS)  # nothing reached: every step, at 0
+
+
 def test_the_cohort_chart_has_a_bar_per_cohort() -> None:
     report = an.report(events(), by=("cohort",), period="day")
     shown = texts(parsed(an.cohort_chart(report, start="lead", end="mql")))

@@ -68,18 +68,21 @@ def funnel_chart(report: Report, *, title: str = "Funnel: journeys reaching each
     """The funnel: a bar per step, as long as the journeys that reached it, with the step-to-step rate.
 
     ``report`` is a report without ``by`` (a grouped one has a funnel per group: filter with
-    ``where`` instead).
+    ``where`` instead). The steps before the first that any journey reached are left out (deals
+    imported without their leads start at ``opportunity``).
     """
     _ungrouped(report, "funnel_chart")
     reached = [(step, int(report.value("reached", step=step) or 0)) for step in STEPS]  # type: ignore[call-overload]
+    first = next((index for index, (_, number) in enumerate(reached) if number), 0)
     most = max((number for _, number in reached), default=0) or 1
     body: list[str] = []
-    for row, (step, number) in enumerate(reached):
+    for row, (step, number) in enumerate(reached[first:]):
         length = _span() * number / most
-        rate = report.value("conversion_rate", **{"from": STEPS[row - 1], "to": step}) if row else None
-        figure = f"{number:,}" + ("" if rate is None else f"  ({100 * float(rate):.1f}% of {STEPS[row - 1]})")  # type: ignore[arg-type]
+        before = STEPS[first + row - 1]
+        rate = report.value("conversion_rate", **{"from": before, "to": step}) if row else None
+        figure = f"{number:,}" + ("" if rate is None else f"  ({100 * float(rate):.1f}% of {before})")  # type: ignore[arg-type]
         body += _bar(row, (_span() - length) / 2, length, colour=BLUE, label=step, figure=figure)
-    return _document(title, TOP + len(STEPS) * (BAR + GAP) + 10, body)
+    return _document(title, TOP + (len(STEPS) - first) * (BAR + GAP) + 10, body)
 
 
 def cohort_chart(report: Report, *, start: str = "lead", end: str = "won", title: str | None = None) -> str:
