@@ -171,7 +171,7 @@ def _biggest(numbers: Iterable[float | None]) -> float:
 class Plan:
     """A points model compiled for :meth:`~funnelkit.scoring.PointsModel.value`: its groups, ready to run."""
 
-    __slots__ = ("asks", "fast", "groups", "inactivity", "limits", "name", "what")
+    __slots__ = ("asks", "fast", "groups", "inactivity", "limits", "made_of", "name", "what")
 
     def __init__(  # noqa: PLR0917 - the model's own fields, once
         self,
@@ -183,6 +183,8 @@ class Plan:
         inactivity: float | None,
     ) -> None:
         """Compile a points model's groups and limits."""
+        self.made_of = (id, version, tuple(groups), minimum, maximum, inactivity)
+        """What it was compiled from: a copy or a pickle compiles that again."""
         self.name = f"{id} {version}"
         self.what = f"points model {id!r}"
         self.inactivity = inactivity
@@ -215,6 +217,10 @@ class Plan:
         self.fast = all(type(group.decay) in _BUILT_IN for group in groups) and (
             _biggest(rule.points for rule in rules) + _biggest(limits) <= LARGEST
         )
+
+    def __reduce__(self) -> tuple[type[Plan], tuple[object, ...]]:
+        """Pickle (with any protocol) as what it was compiled from, not its compiled parts."""
+        return (Plan, self.made_of)
 
     def valuer(self) -> Callable[[object, datetime], float]:
         """What works out the value of a subject (a lead, an opportunity or a :class:`Given`) at a time.

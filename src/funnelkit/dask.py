@@ -1,0 +1,259 @@
+"""funnelkit on Dask: replay, score and report over event rows partitioned by object.
+
+Install it with ``pip install funnelkit[dask]``; the rest of funnelkit never imports Dask. The
+events are rows as :mod:`funnelkit.tabular` shapes them (a Dask DataFrame, say from Parquet), or
+stored events as :func:`funnelkit.dump` writes them (a Dask Bag of dicts). :func:`by_object`
+partitions them by object (a shuffle on ``subject_id``, then a sort within each partition), and
+every other function runs funnelkit's own pure functions on each partition:
+
+- :func:`events`, :func:`replay`, :func:`snapshots` and :func:`score` give a Bag with a
+  partition per partition of the events;
+- :func:`report` and :func:`pipeline_change` build an accumulator per partition and merge them
+  in a tree, without a shuffle, into one value: an ``Item`` whose ``compute()`` is exactly what
+  :func:`funnelkit.analytics.report` and :func:`funnelkit.analytics.pipeline_change` give over
+  the same events in one process, for any number of partitions.
+
+Nothing is computed until you call ``compute()``. An object whose events are split across
+partitions, out of order or missing their creation is a :class:`funnelkit.InvalidInput` naming
+it, raised on the worker and raised again, unchanged, by ``compute()``.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> import dask
+    >>> import dask.dataframe as dd
+    >>> import pandas as pd
+    >>> import funnelkit as fk
+    >>> import funnelkit.dask as fkd
+    >>> import funnelkit.tabular as ft
+    >>> at = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    >>> acme = fk.Account("acme", "Acme", fk.AccountKind.company)
+    >>> deals = [fk.Opportunity.create(f"O-{n}", account=acme, at=at).advance(at=at) for n in range(4)]
+    >>> rows = pd.DataFrame([ft.row(event) for deal in deals for event in deal.history])
+    >>> events = fkd.by_object(dd.from_pandas(rows, npartitions=2))
+    >>> with dask.config.set(scheduler="sync"):
+    ...     sorted(deal.id for deal in fkd.replay(events).compute())
+    ...     fkd.report(events).compute().value("count", kind="opportunity", status="evaluation")
+    ['O-0', 'O-1', 'O-2', 'O-3']
+    4
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import dask.bag as db
+import dask.dataframe as dd
+import pandas as pd
+
+from funnelkit import tabular
+from funnelkit._boundary import snapshot as _snapshot
+from funnelkit._errors import InvalidInput, Problem
+from funnelkit._events import Event
+from funnelkit._pipeline import Pipeline
+from funnelkit._scores import ScoreResult
+from funnelkit._subject import Subject
+from funnelkit.analytics import Accumulator, ChangeAccumulator, PipelineChange, Report
+
+Scored = tuple[str, str, ScoreResult]
+"""A scored object's kind, its id and its score."""
+
+
+def by_object(events: dd.DataFrame | db.Bag, *, npartitions: int | None = None) -> dd.DataFrame:
+    """The events as rows, each object's events in one partition, sorted by ``tabular.ORDER``.
+
+    ``events`` is a DataFrame of rows with the columns of ``tabular.COLUMNS``, or a Bag of stored
+    events (dicts as :func:`funnelkit.dump` writes them, their payload a mapping or JSON text).
+    The rows are shuffled on ``subject_id`` (``npartitions`` of them; as many as now by default),
+    then sorted within each partition. Rows already partitioned by object (say, Parquet files
+    written one set of objects per file) need only the sort: ``frame.map_partitions(fkd.sorted_rows)``.
+
+    Raises:
+        InvalidInput: ``events`` is neither a Dask DataFrame nor a Bag, or lacks a column.
+    """
+    frame = _frame(events)
+    missing = [name for name in tabular.COLUMNS if name not in frame.columns]
+    if missing:
+        problem = Problem(("events",), f"must have the columns {', '.join(tabular.COLUMNS)}", missing)
+        raise InvalidInput("cannot partition events by object", [problem])
+    shuffled = frame.shuffle(on="subject_id", npartitions=npartitions, shuffle_method="tasks")
+    return shuffled.map_partitions(sorted_rows)
+
+
+def sorted_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """One partition's rows sorted by ``tabular.ORDER``, so each object's events come together, in order."""
+    return rows.sort_values(list(tabular.ORDER), kind="stable")
+
+
+def events(rows: dd.DataFrame, *, pipelines: Iterable[Pipeline] = ()) -> db.Bag:
+    """The events of ``rows`` (partitioned by object), loaded and checked, partition by partition."""
+    return _rows(rows).map_partitions(_loaded, pipelines=tuple(pipelines))
+
+
+def replay(rows: dd.DataFrame, *, pipelines: Iterable[Pipeline] = ()) -> db.Bag:
+    """Each object of ``rows`` (partitioned by object), rebuilt from its events."""
+    return _rows(rows).map_partitions(_objects_of, pipelines=tuple(pipelines))
+
+
+def snapshots(rows: dd.DataFrame, *, pipelines: Iterable[Pipeline] = ()) -> db.Bag:
+    """The snapshot (:func:`funnelkit.snapshot`) of each object of ``rows``."""
+    return replay(rows, pipelines=pipelines).map(_snapshot)
+
+
+def score(
+    rows: dd.DataFrame,
+    scorer: Any,  # noqa: ANN401 - any picklable scorer: see funnelkit.scoring.Scorer
+    *,
+    at: datetime,
+    kinds: Collection[str] = ("Lead",),
+    pipelines: Iterable[Pipeline] = (),
+) -> db.Bag:
+    """``(kind, id, score)`` for each object of ``kinds`` in ``rows``, scored by ``scorer`` as of ``at``.
+
+    ``scorer`` travels to the workers, so it must pickle (every funnelkit scorer does).
+
+    Raises:
+        InvalidInput: ``kinds`` names no kind of funnel object (on the workers, a scorer's own
+            refusal of an object is raised as it is).
+    """
+    wanted = frozenset(kinds) if not isinstance(kinds, str) else frozenset({kinds})
+    unknown = sorted(wanted - _KINDS)
+    if unknown or not wanted:
+        problem = Problem(("kinds",), f"must name kinds among {', '.join(sorted(_KINDS))}", unknown or kinds)
+        raise InvalidInput("cannot score", [problem])
+    scored = functools.partial(_scored, scorer=scorer, at=at, kinds=wanted)
+    return replay(rows, pipelines=pipelines).map_partitions(scored)
+
+
+def report(
+    rows: dd.DataFrame,
+    *,
+    pipelines: Iterable[Pipeline] = (),
+    split_every: int | None = None,
+    **options: Any,  # noqa: ANN401 - the report's own: as_of, by, where, period, recycled, costs
+) -> db.Item:
+    """The funnel report of ``rows`` (partitioned by object): an ``Item`` to ``compute()``.
+
+    ``options`` are :func:`funnelkit.analytics.report`'s. Each partition's events go into an
+    :class:`funnelkit.analytics.Accumulator`; they are merged ``split_every`` at a time (Dask's
+    default otherwise), and the merged one reports.
+
+    Raises:
+        InvalidInput: an option is wrong, at once, before anything runs.
+    """
+    Accumulator(**options)  # refuse wrong options here, not on a worker
+    known = tuple(pipelines)
+    accumulated = functools.partial(_accumulated, options=options, pipelines=known)
+    return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_reported)
+
+
+def pipeline_change(
+    rows: dd.DataFrame,
+    *,
+    pipelines: Iterable[Pipeline] = (),
+    split_every: int | None = None,
+    **options: Any,  # noqa: ANN401 - the bridge's own: start, end, window, owners, ...
+) -> db.Item:
+    """The pipeline change of ``rows`` between two dates: an ``Item`` to ``compute()``.
+
+    ``options`` are :func:`funnelkit.analytics.pipeline_change`'s, checked at once.
+    """
+    ChangeAccumulator(**options)
+    known = tuple(pipelines)
+    accumulated = functools.partial(_change_accumulated, options=options, pipelines=known)
+    return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_changed)
+
+
+_KINDS = frozenset({"Prospect", "Lead", "Opportunity", "Client"})
+
+
+def _frame(events: object) -> dd.DataFrame:
+    if isinstance(events, dd.DataFrame):
+        return events
+    if isinstance(events, db.Bag):
+        meta = pd.DataFrame({name: pd.Series(dtype=_DTYPES[kind]) for name, kind in tabular.COLUMNS.items()})
+        return events.map(_stored_row).to_dataframe(meta=meta)
+    problem = Problem(("events",), "must be a Dask DataFrame of event rows or a Bag of stored events", events)
+    raise InvalidInput("cannot partition events by object", [problem])
+
+
+_DTYPES = {"int64": "int64", "string": "object"}
+
+
+def _stored_row(stored: object) -> dict[str, Any]:
+    """A stored event as a row; its payload, if a mapping, as JSON text (checked when loaded)."""
+    if not isinstance(stored, Mapping):
+        problem = Problem(("events",), "must be stored events: dicts as funnelkit.dump writes them", stored)
+        raise InvalidInput("cannot read a stored event", [problem])
+    row = {name: stored.get(name) for name in tabular.COLUMNS}
+    if isinstance(row["payload"], Mapping):
+        row["payload"] = json.dumps(row["payload"], sort_keys=True, separators=(",", ":"))
+    return row
+
+
+def _rows(rows: object) -> db.Bag:
+    if not isinstance(rows, dd.DataFrame):
+        problem = Problem(("rows",), "must be a Dask DataFrame of event rows: see by_object", rows)
+        raise InvalidInput("cannot read events", [problem])
+    return rows.to_bag(index=False, format="dict")
+
+
+def _events_of(rows: Iterable[dict[str, Any]], pipelines: tuple[Pipeline, ...]) -> Iterator[Event]:
+    for row in rows:
+        yield tabular.event(row, pipelines=pipelines)
+
+
+def _loaded(rows: Iterable[dict[str, Any]], pipelines: tuple[Pipeline, ...]) -> list[Event]:
+    return list(_events_of(rows, pipelines))  # a list: a partition's result travels between processes
+
+
+def _objects_of(rows: Iterable[dict[str, Any]], pipelines: tuple[Pipeline, ...]) -> list[Subject]:
+    return list(tabular.replay(_events_of(rows, pipelines)))
+
+
+def _scored(subjects: Iterable[Subject], scorer: Any, at: datetime, kinds: frozenset[str]) -> list[Scored]:  # noqa: ANN401
+    chosen = ((subject.history[0].subject, subject) for subject in subjects)  # the kind its events name
+    return [(kind, subject.id, scorer.score(subject, at=at)) for kind, subject in chosen if kind in kinds]
+
+
+def _accumulated(
+    rows: Iterable[dict[str, Any]], options: Mapping[str, Any], pipelines: tuple[Pipeline, ...]
+) -> Accumulator:
+    return Accumulator(**options).add_all(_events_of(rows, pipelines))  # one event held at a time
+
+
+def _change_accumulated(
+    rows: Iterable[dict[str, Any]], options: Mapping[str, Any], pipelines: tuple[Pipeline, ...]
+) -> ChangeAccumulator:
+    return ChangeAccumulator(**options).add_all(_events_of(rows, pipelines))
+
+
+def _merged(parts: Iterable[Any]) -> Any:  # noqa: ANN401 - accumulators of one kind
+    merged = None
+    for part in parts:
+        merged = part if merged is None else merged.merge(part)
+    return merged
+
+
+def _reported(accumulator: Accumulator) -> Report:
+    return accumulator.report()
+
+
+def _changed(accumulator: ChangeAccumulator) -> PipelineChange:
+    return accumulator.report()
+
+
+__all__ = [
+    "Scored",
+    "by_object",
+    "events",
+    "pipeline_change",
+    "replay",
+    "report",
+    "score",
+    "snapshots",
+    "sorted_rows",
+]
