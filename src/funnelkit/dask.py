@@ -56,6 +56,7 @@ from funnelkit._boundary import snapshot as _snapshot
 from funnelkit._errors import InvalidInput, Problem
 from funnelkit._events import Event
 from funnelkit._pipeline import Pipeline
+from funnelkit._replay import KINDS
 from funnelkit._scores import ScoreResult
 from funnelkit._subject import Subject
 from funnelkit.analytics import Accumulator, ChangeAccumulator, PipelineChange, Report
@@ -169,7 +170,7 @@ def pipeline_change(
     return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_changed)
 
 
-_KINDS = frozenset({"Prospect", "Lead", "Opportunity", "Client"})
+_KINDS = frozenset(KINDS)
 
 
 def _frame(events: object) -> dd.DataFrame:
