@@ -168,6 +168,24 @@ def test_wrong_options_and_inputs_are_refused_at_once(events: list[fk.Event]) ->
         fkd.report(rows, by=("colour",))
     with pytest.raises(fk.InvalidInput, match=r"end: must be after start"):
         fkd.pipeline_change(rows, start=MARCH["end"], end=MARCH["start"])
+    with pytest.raises(fk.InvalidInput, match=r"bye: is not an option of report: as_of, by, where, period"):
+        fkd.report(rows, bye=("owner",))
+    with pytest.raises(fk.InvalidInput, match=r"end: is required by pipeline_change"):
+        fkd.pipeline_change(rows, start=MARCH["start"])
+    for wrong in (1, 0, 2.5):
+        with pytest.raises(
+            fk.InvalidInput, match=r"split_every: must be a whole number, at least 2, or None"
+        ):
+            fkd.report(rows, split_every=wrong)  # type: ignore[arg-type]
+    for bad in (0, -1, "4"):
+        with pytest.raises(
+            fk.InvalidInput, match=r"npartitions: must be a whole number of partitions, at least 1"
+        ):
+            fkd.by_object(rows, npartitions=bad)  # type: ignore[arg-type]
+    with pytest.raises(
+        fk.InvalidInput, match=r"scorer: must be a scorer: something with score\(subject, at=\)"
+    ):
+        fkd.score(rows, "nope", at=AS_OF)
     with pytest.raises(fk.InvalidInput, match=r"events: must be a Dask DataFrame of event rows or a Bag"):
         fkd.by_object(pd.DataFrame([ft.row(events[0])]))
     with pytest.raises(fk.InvalidInput, match=r"events: must have the columns schema, subject"):

@@ -40,6 +40,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -77,6 +78,11 @@ def by_object(events: dd.DataFrame | db.Bag, *, npartitions: int | None = None) 
     Raises:
         InvalidInput: ``events`` is neither a Dask DataFrame nor a Bag, or lacks a column.
     """
+    if npartitions is not None and (type(npartitions) is not int or npartitions < 1):
+        problem = Problem(
+            ("npartitions",), "must be a whole number of partitions, at least 1, or None", npartitions
+        )
+        raise InvalidInput("cannot partition events by object", [problem])
     frame = _frame(events)
     missing = [name for name in tabular.COLUMNS if name not in frame.columns]
     if missing:
@@ -124,9 +130,15 @@ def score(
     """
     wanted = frozenset(kinds) if not isinstance(kinds, str) else frozenset({kinds})
     unknown = sorted(wanted - _KINDS)
+    problems = []
+    if not callable(getattr(scorer, "score", None)):
+        problems.append(Problem(("scorer",), "must be a scorer: something with score(subject, at=)", scorer))
     if unknown or not wanted:
-        problem = Problem(("kinds",), f"must name kinds among {', '.join(sorted(_KINDS))}", unknown or kinds)
-        raise InvalidInput("cannot score", [problem])
+        problems.append(
+            Problem(("kinds",), f"must name kinds among {', '.join(sorted(_KINDS))}", unknown or kinds)
+        )
+    if problems:
+        raise InvalidInput("cannot score", problems)
     scored = functools.partial(_scored, scorer=scorer, at=at, kinds=wanted)
     return replay(rows, pipelines=pipelines).map_partitions(scored)
 
@@ -147,7 +159,7 @@ def report(
     Raises:
         InvalidInput: an option is wrong, at once, before anything runs.
     """
-    Accumulator(**options)  # refuse wrong options here, not on a worker
+    _checked(Accumulator, "report", options, split_every)  # wrong options refused here, not on a worker
     known = tuple(pipelines)
     accumulated = functools.partial(_accumulated, options=options, pipelines=known)
     return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_reported)
@@ -164,13 +176,34 @@ def pipeline_change(
 
     ``options`` are :func:`funnelkit.analytics.pipeline_change`'s, checked at once.
     """
-    ChangeAccumulator(**options)
+    _checked(ChangeAccumulator, "pipeline_change", options, split_every)
     known = tuple(pipelines)
     accumulated = functools.partial(_change_accumulated, options=options, pipelines=known)
     return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_changed)
 
 
 _KINDS = frozenset(KINDS)
+
+
+def _checked(kind: type[Any], what: str, options: Mapping[str, Any], split_every: object) -> None:
+    """Refuse options ``kind`` does not take or takes wrong, and a ``split_every`` below 2."""
+    parameters = inspect.signature(kind).parameters
+    allowed = list(parameters)
+    problems = [
+        Problem((name,), f"is not an option of {what}: {', '.join(allowed)}", value)
+        for name, value in options.items()
+        if name not in allowed
+    ]
+    problems += [
+        Problem((name,), f"is required by {what}", None)
+        for name, parameter in parameters.items()
+        if parameter.default is parameter.empty and name not in options
+    ]
+    if split_every is not None and (type(split_every) is not int or split_every < 2):  # noqa: PLR2004
+        problems.append(Problem(("split_every",), "must be a whole number, at least 2, or None", split_every))
+    if problems:
+        raise InvalidInput(f"cannot {what.replace('_', ' ')}", problems)
+    kind(**options)
 
 
 def _frame(events: object) -> dd.DataFrame:
