@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import funnelkit as fk
 import funnelkit.qualification as q
 from funnelkit import testing
+from funnelkit._stored import MAX_DEPTH, depth_problem
 
 SUBJECTS = (fk.Prospect, fk.Lead, fk.Opportunity, fk.Client)
 KINDS: tuple[type[Any], ...] = (
@@ -218,3 +219,34 @@ def test_nothing_but_invalid_input_escapes_load() -> None:
     )
     with pytest.raises(fk.InvalidInput, match="could not be read"):
         fk.load(int, {"value": 1})
+
+
+def _depth(value: object) -> int:
+    """How many containers deep ``value``'s deepest value sits, counted the plain recursive way."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, (list, tuple)) or not value:
+        return 0
+    return 1 + max(_depth(child) for child in value)
+
+
+def _nested(depth: int, leaf: object) -> object:
+    for level in range(depth):
+        leaf = [leaf, 1] if level % 2 else {"k": leaf, "flat": "x"}
+    return leaf
+
+
+@given(
+    st.integers(min_value=0, max_value=70),
+    st.sampled_from([[], {}, "x", 0, None, (1,)]),
+    st.recursive(
+        st.none() | st.integers(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)
+    ),
+)
+def test_the_depth_limit_counts_containers_as_the_plain_recursion_does(
+    depth: int, leaf: object, beside: object
+) -> None:
+    data = {"beside": beside, "deep": _nested(depth, leaf)}
+    problem = depth_problem(data)
+    assert (problem is not None) == (_depth(data) > MAX_DEPTH)
+    event("refused" if problem else "accepted")

@@ -170,6 +170,5 @@ def account_tags(tags: object) -> frozenset[str]:
 
 def account_fields(values: object) -> Fields:
     """An account's fields, checked: the attrs converter of ``Account.fields``."""
-    if isinstance(values, Fields):
-        return values
-    return Fields(field_values("Account", values))
+    fields = values if isinstance(values, Fields) else Fields(field_values("Account", values))
+    return fields or NO_FIELDS  # accounts without fields share one: smaller, and pickled once

@@ -6,6 +6,7 @@ escapes, and nothing half-built is returned. :func:`funnelkit.load` is the publi
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -147,12 +148,7 @@ class _Loader:
 
     def build(self, kind: Any, parsed: Any, where: Location) -> Any:  # noqa: ANN401
         """Turn a validated pydantic value into the domain value of type ``kind``."""
-        # a framework reference stays one: the pipeline that names it comes from the caller
-        if (
-            type(parsed) in SCALARS
-            or isinstance(parsed, FrameworkReference)
-            or not isinstance(parsed, (list, pydantic.BaseModel))
-        ):
+        if type(parsed) in _FINAL or _final(parsed):
             return parsed
         if isinstance(parsed, list):
             args = typing.get_args(kind)
@@ -167,7 +163,8 @@ class _Loader:
         hints = type_hints(kind)
         count = len(self.problems)
         values = {
-            name: self.build(hints[name], value, (*where, name)) for name, value in parsed.__dict__.items()
+            name: value if type(value) in _FINAL else self.build(hints[name], value, (*where, name))
+            for name, value in parsed.__dict__.items()
         }
         if len(self.problems) > count:
             return None
@@ -239,20 +236,39 @@ class _Loader:
             return None
         count = len(self.problems)
         values = {
-            key: self.build(hint, payload[key], (*where, "payload", key)) for key, hint in shape.items()
+            key: value
+            if type(value := payload[key]) in _FINAL
+            else self.build(hint, value, (*where, "payload", key))
+            for key, hint in shape.items()
         }
         if len(self.problems) > count:
             return None
+        source = fields["source"]
+        # a kind, a command and a status name one of few values: each loaded event shares their text
         return Event(
-            subject,
+            sys.intern(subject),
             fields["subject_id"],
             fields["sequence"],
-            command,
-            fields["source"],
-            fields["target"],
+            sys.intern(command),
+            None if source is None else sys.intern(source),
+            sys.intern(fields["target"]),
             fields["at"],
             values,
         )
+
+
+_FINAL: set[object] = set(SCALARS)
+"""The types of parsed values that are already domain values (scalars, enumerations, framework
+references): building one returns it. Filled in as the loader meets them."""
+
+
+def _final(parsed: object) -> bool:
+    """Whether ``parsed`` is already a domain value, remembering its type if so."""
+    # a framework reference stays one: the pipeline that names it comes from the caller
+    if isinstance(parsed, FrameworkReference) or not isinstance(parsed, (list, pydantic.BaseModel)):
+        _FINAL.add(type(parsed))
+        return True
+    return False
 
 
 def _problems(error: pydantic.ValidationError, where: Location) -> list[Problem]:

@@ -69,14 +69,19 @@ STRICT: dict[Any, Any] = {
 
 
 def depth_problem(data: object) -> str | None:
-    """Say so if ``data`` nests deeper than ``MAX_DEPTH``, walking it without recursion."""
-    pending: list[tuple[object, int]] = [(data, 0)]
-    while pending:
-        value, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            return f"nests deeper than {MAX_DEPTH} levels; nothing funnelkit stores does"
-        if isinstance(value, dict):
-            pending.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, (list, tuple)):
-            pending.extend((item, depth + 1) for item in value)
-    return None
+    """Say so if ``data`` nests deeper than ``MAX_DEPTH``, walking it a level at a time without recursion.
+
+    Only containers are carried to the next level, so a flat mapping of scalars costs one pass.
+    """
+    level: list[object] = [data]
+    for _ in range(MAX_DEPTH + 1):
+        below: list[object] = []
+        for value in level:
+            if isinstance(value, dict):
+                below.extend(value.values())
+            elif isinstance(value, (list, tuple)):
+                below.extend(value)
+        if not below:
+            return None
+        level = [value for value in below if isinstance(value, (dict, list, tuple))]
+    return f"nests deeper than {MAX_DEPTH} levels; nothing funnelkit stores does"

@@ -262,11 +262,5 @@ def _attribute(record: Record, name: str) -> str | None:
         return record.owner
     if name.startswith(FIELD):
         value = record.fields.get(name[len(FIELD) :])
-        return None if value is None else _text(value)
-    account = record.account
-    found = getattr(account, name, None) if account is not None else None
-    return None if found is None else _text(found)
-
-
-def _text(value: object) -> str:
-    return str(getattr(value, "value", value))  # an enumeration's value, such as an account's kind
+        return None if value is None else str(value)
+    return record.segment if name == "segment" else record.territory  # the account's

@@ -9,10 +9,12 @@ an accumulator holds one per object, never the events.
 from __future__ import annotations
 
 import operator
+import sys
+import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from funnelkit._frozen import FrozenDict
 from funnelkit._money import Money
@@ -32,7 +34,6 @@ class Record:
     """One object as a report reads it: kept small, changed in place as its events arrive."""
 
     __slots__ = (
-        "account",
         "amount",
         "campaign",
         "channel",
@@ -55,10 +56,12 @@ class Record:
         "parent",
         "pipeline",
         "reason",
+        "segment",
         "since",
         "status",
         "stays",
         "steps",
+        "territory",
         "touches",
     )
 
@@ -81,7 +84,9 @@ class Record:
         """The steps of its earlier passes: a recycled lead starts another pass."""
         self.parent: str | None = None
         """The id of the object it came from: a lead's prospect, a deal's lead, a client's deal."""
-        self.account: Account | None = None
+        self.segment: str | None = None
+        """Its account's segment: the one attribute of the account a report groups by, with its territory."""
+        self.territory: str | None = None
         self.owner: str | None = None
         self.fields: Mapping[str, Any] = NO_FIELDS  # shared: a fold replaces it, never changes it
         self.channel: str | None = None
@@ -138,9 +143,22 @@ class Record:
 
     def touched(self, touch: Touch) -> None:
         """Count ``touch``, and remember it as the latest before converting."""
-        key = (touch.campaign, touch.channel.value, touch.kind.value)
+        key = (shared(touch.campaign), touch.channel.value, touch.kind.value)
         self.touches += (key,)
         self.last_touch = key[:2]
+
+
+T = TypeVar("T")
+
+
+def shared(text: T) -> T:
+    """A text as the one copy of it records share (a dimension's values repeat across many objects).
+
+    Anything else, such as ``None`` or a reason given as an enumeration, is returned as it is.
+    """
+    if isinstance(text, str) and type(text) is str:
+        return typing.cast("T", sys.intern(text))
+    return text
 
 
 _SLOTS = operator.attrgetter(*Record.__slots__)
@@ -161,11 +179,13 @@ def ignore(_record: Record, _payload: Mapping[str, Any], _at: datetime) -> None:
 
 
 def _account(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.account = payload["account"]
+    account: Account = payload["account"]
+    record.segment = shared(account.segment)  # the account itself is not kept: a report reads only these
+    record.territory = shared(account.territory)
 
 
 def _owner(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.owner = payload["owner"]
+    record.owner = shared(payload["owner"])
 
 
 def _fields(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
@@ -174,7 +194,7 @@ def _fields(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
 
 
 def _reason(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.reason = payload["reason"]
+    record.reason = shared(payload["reason"])
 
 
 SHARED: dict[str, Fold] = {
@@ -190,8 +210,8 @@ SHARED: dict[str, Fold] = {
 
 
 def _prospect_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.account = payload["account"]
-    record.campaign = payload["campaign"]
+    _account(record, payload, _at)
+    record.campaign = shared(payload["campaign"])
     record.steps = PROSPECT
 
 
@@ -203,10 +223,10 @@ def _responded(record: Record, payload: Mapping[str, Any], _at: datetime) -> Non
 
 def _lead_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
     source: Touch = payload["source"]
-    record.account = payload["account"]
+    _account(record, payload, _at)
     record.parent = payload["prospect_id"]
     record.channel = source.channel.value
-    record.campaign = source.campaign
+    record.campaign = shared(source.campaign)
     record.first_touch = source.at
     record.steps = LEAD
     record.touched(source)
@@ -217,7 +237,7 @@ def _engaged(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
 
 
 def _recycled(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.reason = payload["reason"]
+    record.reason = shared(payload["reason"])
     record.earlier = (*record.earlier, record.steps)
     record.steps = LEAD
 
@@ -228,7 +248,7 @@ def _converted(record: Record, _payload: Mapping[str, Any], at: datetime) -> Non
 
 
 def _deal_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.account = payload["account"]
+    _account(record, payload, _at)
     record.parent = payload["lead_id"]
     record.amount = payload["amount"]
     record.pipeline = payload["pipeline"]
@@ -244,7 +264,7 @@ def _won(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
 
 
 def _lost(record: Record, payload: Mapping[str, Any], at: datetime) -> None:
-    record.reason = payload["reason"]
+    record.reason = shared(payload["reason"])
     record.outcome = "lost"
     record.closed = at
     record.closed_from = record.stays[-2]  # type: ignore[assignment] # a status
@@ -266,7 +286,7 @@ def _forecast_set(record: Record, payload: Mapping[str, Any], _at: datetime) -> 
 
 
 def _client_created(record: Record, payload: Mapping[str, Any], _at: datetime) -> None:
-    record.account = payload["account"]
+    _account(record, payload, _at)
     record.parent = payload["opportunity_id"]
 
 
