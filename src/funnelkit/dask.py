@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -99,12 +99,12 @@ def sorted_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 def events(rows: dd.DataFrame, *, pipelines: Iterable[Pipeline] = ()) -> db.Bag:
     """The events of ``rows`` (partitioned by object), loaded and checked, partition by partition."""
-    return _rows(rows).map_partitions(_loaded, pipelines=tuple(pipelines))
+    return _per_partition(rows, _loaded, pipelines=tuple(pipelines))
 
 
 def replay(rows: dd.DataFrame, *, pipelines: Iterable[Pipeline] = ()) -> db.Bag:
     """Each object of ``rows`` (partitioned by object), rebuilt from its events."""
-    return _rows(rows).map_partitions(_objects_of, pipelines=tuple(pipelines))
+    return _per_partition(rows, _objects_of, pipelines=tuple(pipelines))
 
 
 def snapshots(rows: dd.DataFrame, *, pipelines: Iterable[Pipeline] = ()) -> db.Bag:
@@ -166,9 +166,8 @@ def report(
         InvalidInput: an option is wrong, at once, before anything runs.
     """
     _checked(Accumulator, "report", options, split_every)  # wrong options refused here, not on a worker
-    known = tuple(pipelines)
-    accumulated = functools.partial(_accumulated, options=options, pipelines=known)
-    return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_reported)
+    parts = _per_partition(rows, _accumulated, options=options, pipelines=tuple(pipelines))
+    return parts.reduction(_only, _merged, split_every=split_every).apply(_reported)
 
 
 def pipeline_change(
@@ -183,9 +182,8 @@ def pipeline_change(
     ``options`` are :func:`funnelkit.analytics.pipeline_change`'s, checked at once.
     """
     _checked(ChangeAccumulator, "pipeline_change", options, split_every)
-    known = tuple(pipelines)
-    accumulated = functools.partial(_change_accumulated, options=options, pipelines=known)
-    return _rows(rows).reduction(accumulated, _merged, split_every=split_every).apply(_changed)
+    parts = _per_partition(rows, _change_accumulated, options=options, pipelines=tuple(pipelines))
+    return parts.reduction(_only, _merged, split_every=split_every).apply(_changed)
 
 
 _KINDS = frozenset(KINDS)
@@ -236,15 +234,20 @@ def _stored_row(stored: object) -> dict[str, Any]:
     return row
 
 
-def _rows(rows: object) -> db.Bag:
+def _per_partition(rows: object, function: Callable[..., list[Any]], **arguments: Any) -> db.Bag:  # noqa: ANN401
+    """A Bag of what ``function(partition, **arguments)`` gives for each partition of ``rows``.
+
+    Each task turns its own partition into rows: a partition's rows as Python dicts are large
+    and slow to move, so they never travel between workers (a frame's columns do, cheaply).
+    """
     if not isinstance(rows, dd.DataFrame):
         problem = Problem(("rows",), "must be a Dask DataFrame of event rows: see by_object", rows)
         raise InvalidInput("cannot read events", [problem])
-    return db.from_delayed([delayed(_records, pure=True)(part) for part in rows.to_delayed()])
+    return db.from_delayed([delayed(function, pure=True)(part, **arguments) for part in rows.to_delayed()])
 
 
-def _events_of(rows: Iterable[dict[str, Any]], pipelines: tuple[Pipeline, ...]) -> Iterator[Event]:
-    for row in rows:
+def _events_of(partition: pd.DataFrame, pipelines: tuple[Pipeline, ...]) -> Iterator[Event]:
+    for row in _records(partition):
         yield tabular.event(row, pipelines=pipelines)
 
 
@@ -253,12 +256,12 @@ def _records(partition: pd.DataFrame) -> list[dict[str, Any]]:
     return pa.Table.from_pandas(partition, preserve_index=False).to_pylist()
 
 
-def _loaded(rows: Iterable[dict[str, Any]], pipelines: tuple[Pipeline, ...]) -> list[Event]:
-    return list(_events_of(rows, pipelines))  # a list: a partition's result travels between processes
+def _loaded(partition: pd.DataFrame, pipelines: tuple[Pipeline, ...]) -> list[Event]:
+    return list(_events_of(partition, pipelines))  # a list: a partition's result travels between processes
 
 
-def _objects_of(rows: Iterable[dict[str, Any]], pipelines: tuple[Pipeline, ...]) -> list[Subject]:
-    return list(tabular.replay(_events_of(rows, pipelines)))
+def _objects_of(partition: pd.DataFrame, pipelines: tuple[Pipeline, ...]) -> list[Subject]:
+    return list(tabular.replay(_events_of(partition, pipelines)))
 
 
 def _scored(subjects: Iterable[Subject], scorer: Any, at: datetime, kinds: frozenset[str]) -> list[Scored]:  # noqa: ANN401
@@ -267,15 +270,19 @@ def _scored(subjects: Iterable[Subject], scorer: Any, at: datetime, kinds: froze
 
 
 def _accumulated(
-    rows: Iterable[dict[str, Any]], options: Mapping[str, Any], pipelines: tuple[Pipeline, ...]
-) -> Accumulator:
-    return Accumulator(**options).add_all(_events_of(rows, pipelines))  # one event held at a time
+    partition: pd.DataFrame, options: Mapping[str, Any], pipelines: tuple[Pipeline, ...]
+) -> list[Accumulator]:
+    return [Accumulator(**options).add_all(_events_of(partition, pipelines))]  # one event held at a time
 
 
 def _change_accumulated(
-    rows: Iterable[dict[str, Any]], options: Mapping[str, Any], pipelines: tuple[Pipeline, ...]
-) -> ChangeAccumulator:
-    return ChangeAccumulator(**options).add_all(_events_of(rows, pipelines))
+    partition: pd.DataFrame, options: Mapping[str, Any], pipelines: tuple[Pipeline, ...]
+) -> list[ChangeAccumulator]:
+    return [ChangeAccumulator(**options).add_all(_events_of(partition, pipelines))]
+
+
+def _only(items: Iterable[Any]) -> Any:  # noqa: ANN401 - a partition's one accumulator
+    return next(iter(items))
 
 
 def _merged(parts: Iterable[Any]) -> Any:  # noqa: ANN401 - accumulators of one kind
