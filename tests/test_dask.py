@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import dask.bag as db
@@ -188,8 +189,14 @@ def test_wrong_options_and_inputs_are_refused_at_once(events: list[fk.Event]) ->
         fkd.score(rows, "nope", at=AS_OF)
     with pytest.raises(fk.InvalidInput, match=r"events: must be a Dask DataFrame of event rows or a Bag"):
         fkd.by_object(pd.DataFrame([ft.row(events[0])]))
-    with pytest.raises(fk.InvalidInput, match=r"events: must have the columns schema, subject"):
+    with pytest.raises(
+        fk.InvalidInput,
+        match=r"events: lacks columns it must have \(all of schema, subject.*\(got \['payload'\]\)",
+    ):
         fkd.by_object(rows.drop(columns=["payload"]))
+    with pytest.raises(fk.InvalidInput, match=r"at: must be a timezone-aware datetime") as naive:
+        fkd.score(rows, SimpleNamespace(score=print), at=AS_OF.replace(tzinfo=None))
+    assert len(naive.value.problems) == 1
     with pytest.raises(fk.InvalidInput, match=r"rows: must be a Dask DataFrame of event rows: see by_object"):
         fkd.replay([ft.row(events[0])])  # type: ignore[arg-type]
 
@@ -210,6 +217,9 @@ def test_a_row_whose_payload_is_not_json_is_named() -> None:
         fk.InvalidInput, match=r"cannot read event 0 of Opportunity 'O-9':\n  - payload: must be JSON"
     ):
         ft.event(row)
+    as_timestamp = {**ft.row(created), "at": at}  # a Parquet timestamp column, not text
+    with pytest.raises(fk.InvalidInput, match=r"at: must be an ISO 8601 time as text, not a datetime"):
+        ft.event(as_timestamp)
     with pytest.raises(fk.InvalidInput, match=r"row: must be a mapping of columns"):
         ft.event([row])  # type: ignore[arg-type]
     with pytest.raises(fk.InvalidInput, match=r"event: must be a funnelkit Event"):

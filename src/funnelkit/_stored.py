@@ -29,6 +29,8 @@ _ISO = re.compile(
 
 
 def _iso_time(value: object) -> datetime:
+    if isinstance(value, datetime):  # say so: its repr looks like the text that is wanted
+        raise ValueError("must be an ISO 8601 time as text, not a datetime (store times as strings)")  # noqa: TRY004 - pydantic reads a ValueError
     if not isinstance(value, str) or not _ISO.fullmatch(value):
         raise ValueError("must be an ISO 8601 time with its offset, such as 2026-03-01T09:00:00+00:00")
     text = value[:-1] + "+00:00" if value.endswith("Z") else value

@@ -86,7 +86,9 @@ def by_object(events: dd.DataFrame | db.Bag, *, npartitions: int | None = None) 
     frame = _frame(events)
     missing = [name for name in tabular.COLUMNS if name not in frame.columns]
     if missing:
-        problem = Problem(("events",), f"must have the columns {', '.join(tabular.COLUMNS)}", missing)
+        problem = Problem(
+            ("events",), f"lacks columns it must have (all of {', '.join(tabular.COLUMNS)})", missing
+        )
         raise InvalidInput("cannot partition events by object", [problem])
     shuffled = frame.shuffle(on="subject_id", npartitions=npartitions, shuffle_method="tasks")
     return shuffled.map_partitions(sorted_rows)
@@ -125,14 +127,18 @@ def score(
     ``scorer`` travels to the workers, so it must pickle (every funnelkit scorer does).
 
     Raises:
-        InvalidInput: ``kinds`` names no kind of funnel object (on the workers, a scorer's own
-            refusal of an object is raised as it is).
+        InvalidInput: ``scorer`` has no ``score``, ``at`` is not timezone-aware or ``kinds`` names
+            no kind of funnel object, at once (on the workers, a scorer's own refusal of an
+            object is raised as it is).
     """
     wanted = frozenset(kinds) if not isinstance(kinds, str) else frozenset({kinds})
     unknown = sorted(wanted - _KINDS)
     problems = []
     if not callable(getattr(scorer, "score", None)):
         problems.append(Problem(("scorer",), "must be a scorer: something with score(subject, at=)", scorer))
+    given: object = at  # typed, but callers may pass anything
+    if not isinstance(given, datetime) or given.utcoffset() is None:
+        problems.append(Problem(("at",), "must be a timezone-aware datetime, such as one in UTC", at))
     if unknown or not wanted:
         problems.append(
             Problem(("kinds",), f"must name kinds among {', '.join(sorted(_KINDS))}", unknown or kinds)
