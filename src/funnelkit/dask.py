@@ -60,6 +60,7 @@ from funnelkit._pipeline import Pipeline
 from funnelkit._replay import KINDS
 from funnelkit._scores import ScoreResult
 from funnelkit._subject import Subject
+from funnelkit._values import check_aware
 from funnelkit.analytics import Accumulator, ChangeAccumulator, PipelineChange, Report
 
 Scored = tuple[str, str, ScoreResult]
@@ -136,9 +137,10 @@ def score(
     problems = []
     if not callable(getattr(scorer, "score", None)):
         problems.append(Problem(("scorer",), "must be a scorer: something with score(subject, at=)", scorer))
-    given: object = at  # typed, but callers may pass anything
-    if not isinstance(given, datetime) or given.utcoffset() is None:
-        problems.append(Problem(("at",), "must be a timezone-aware datetime, such as one in UTC", at))
+    try:
+        check_aware("cannot score", "at", at)
+    except InvalidInput as error:
+        problems.extend(error.problems)
     if unknown or not wanted:
         problems.append(
             Problem(("kinds",), f"must name kinds among {', '.join(sorted(_KINDS))}", unknown or kinds)

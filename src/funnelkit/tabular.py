@@ -89,7 +89,9 @@ def event(given: Mapping[str, Any], *, pipelines: Iterable[Pipeline] = ()) -> Ev
             "cannot read an event row", [Problem(("row",), "must be a mapping of columns", given)]
         )
     data = dict(given)
-    if any(type(value) is float for value in data.values()):  # a float cell can only be a missing text
+    if any(
+        type(value) is float for value in data.values()
+    ):  # only a float cell can be the NaN of a missing text
         data = {name: None if _missing(value) else value for name, value in data.items()}
     payload = data.get("payload")
     if isinstance(payload, str):
